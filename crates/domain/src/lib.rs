@@ -1,0 +1,13 @@
+//! Linkwork's domain: the types and rules of social prescribing and of the community directory.
+//!
+//! This crate is pure. It knows nothing of HTTP, SQL, files or the search engine; everything else
+//! depends on it and never the reverse (checked in CI with `cargo tree -i`).
+
+pub mod geo;
+pub mod hsds;
+pub mod id;
+pub mod schedule;
+pub mod search;
+pub mod service;
+
+pub use id::Id;

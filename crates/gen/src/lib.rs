@@ -1,0 +1,1 @@
+//! Synthetic and demo directories: realistic HSDS data from a seed.

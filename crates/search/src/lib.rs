@@ -1,0 +1,1 @@
+//! Directory search on tantivy: text, distance and filters.

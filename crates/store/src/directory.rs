@@ -1,0 +1,540 @@
+//! The community directory: writing HSDS records in one transaction, reading them back nested
+//! as the standard's documents, listing and paging, and the change feed the search index follows.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::future::Future;
+use std::pin::Pin;
+
+use chrono::Utc;
+use linkwork_domain::hsds::tree::{EdgeKind, Node, ATTRIBUTE};
+use linkwork_domain::hsds::{self, Batch, Record, TableDef};
+use serde_json::{Map, Value as Json};
+use sqlx::{Postgres, Sqlite, Transaction};
+
+use crate::rows::{bind_all, columns, params_of, to_record, Param};
+use crate::{on_pool, Result, Store, StoreError};
+
+/// Ids per `IN (...)` list: well under both databases' parameter limits.
+const IN_CHUNK: usize = 500;
+/// Past this many changed services, the change feed says "everything" instead of listing them.
+const FULL_REINDEX_THRESHOLD: usize = 20_000;
+
+fn placeholders(start: usize, n: usize) -> String {
+    (start..start + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
+
+fn table(name: &str) -> &'static TableDef {
+    hsds::table(name).unwrap_or_else(|| panic!("no HSDS table {name}"))
+}
+
+enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+macro_rules! on_tx {
+    ($tx:expr, $conn:ident => $body:expr) => {
+        match $tx {
+            Tx::Sqlite(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+            Tx::Postgres(t) => {
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+/// Writes to the directory inside one transaction: all of it lands, or none of it does.
+pub struct DirectoryWriter {
+    tx: Tx,
+    counts: BTreeMap<&'static str, usize>,
+    services: BTreeSet<String>,
+    indirect: BTreeMap<&'static str, BTreeSet<String>>,
+}
+
+/// What a committed write did.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct WriteSummary {
+    /// Rows written (inserted or updated) per table.
+    pub counts: BTreeMap<&'static str, usize>,
+    /// Services whose search documents changed; `None` means all of them.
+    pub changed_services: Option<usize>,
+}
+
+/// Changes the search index has not applied yet.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChangeBatch {
+    pub last_seq: i64,
+    pub everything: bool,
+    pub service_ids: Vec<String>,
+}
+
+/// Filters for listing a table's ids (the HSDS API's query parameters).
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    pub organization_id: Option<String>,
+    /// Services linked to any of these terms or their descendants.
+    pub taxonomy_term_ids: Vec<String>,
+    /// Services linked to any term of this taxonomy.
+    pub taxonomy_id: Option<String>,
+    /// Rows modified at or after this RFC 3339 time (services only).
+    pub modified_after: Option<String>,
+    /// Case-insensitive substring of the name.
+    pub name_contains: Option<String>,
+    /// Service at locations whose address has this postcode (spaces ignored).
+    pub postcode: Option<String>,
+    /// Taxonomy terms without a parent.
+    pub top_only: bool,
+    pub parent_id: Option<String>,
+    /// Restrict to these ids (e.g. from the search index).
+    pub ids: Option<Vec<String>>,
+}
+
+/// One page of results, as the HSDS API envelope needs it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+}
+
+impl Store {
+    /// Begins a write. On SQLite the transaction starts IMMEDIATE so that a second writer waits
+    /// at the start instead of failing half-way; on PostgreSQL the change feed is locked so that
+    /// its sequence numbers commit in order (the index follower relies on that).
+    pub async fn begin_directory_write(&self) -> Result<DirectoryWriter> {
+        let tx = match &self.db {
+            crate::Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            crate::Db::Postgres(p) => {
+                let mut t = p.begin().await?;
+                sqlx::query("LOCK TABLE directory_change IN EXCLUSIVE MODE").execute(&mut *t).await?;
+                Tx::Postgres(t)
+            }
+        };
+        Ok(DirectoryWriter { tx, counts: BTreeMap::new(), services: BTreeSet::new(), indirect: BTreeMap::new() })
+    }
+
+    /// Writes a batch in its own transaction.
+    pub async fn write_batch(&self, batch: &Batch) -> Result<WriteSummary> {
+        let mut w = self.begin_directory_write().await?;
+        w.write(batch).await?;
+        w.commit().await
+    }
+
+    /// Loads documents shaped by `node` for `ids`, in the order given; missing ids are skipped.
+    pub async fn load(&self, node: &'static Node, ids: &[String]) -> Result<Vec<Json>> {
+        let rows = self.select_in(node.table, "id", ids).await?;
+        let by_id: HashMap<String, Record> = rows.into_iter().map(|r| (r.id().unwrap_or_default().to_string(), r)).collect();
+        let ordered: Vec<Record> = ids.iter().filter_map(|id| by_id.get(id).cloned()).collect();
+        let objs = self.nest(node, ordered).await?;
+        Ok(objs.into_iter().map(Json::Object).collect())
+    }
+
+    /// One document shaped by `node`, if the id exists.
+    pub async fn get(&self, node: &'static Node, id: &str) -> Result<Option<Json>> {
+        Ok(self.load(node, &[id.to_string()]).await?.into_iter().next())
+    }
+
+    /// Rows of `table` whose `field` is one of `values`.
+    pub async fn select_in(&self, table_name: &str, field: &str, values: &[String]) -> Result<Vec<Record>> {
+        let t = table(table_name);
+        let mut out = Vec::new();
+        let mut uniq: Vec<&String> = values.iter().collect();
+        uniq.sort();
+        uniq.dedup();
+        for chunk in uniq.chunks(IN_CHUNK) {
+            let sql = format!(
+                "SELECT {} FROM \"{}\" WHERE \"{field}\" IN ({}) ORDER BY \"id\"",
+                columns(t),
+                t.name,
+                placeholders(1, chunk.len())
+            );
+            let found: Vec<Record> = on_pool!(&self.db, p => {
+                let mut q = sqlx::query(&sql);
+                for v in chunk {
+                    q = q.bind(v.as_str());
+                }
+                let rows = q.fetch_all(p).await?;
+                rows.iter().map(|r| to_record(r, t)).collect::<Result<Vec<_>, sqlx::Error>>()?
+            });
+            out.extend(found);
+        }
+        Ok(out)
+    }
+
+    /// Rows of a table in id order after `after_id`, for exports that stream everything.
+    pub async fn rows_after(&self, table_name: &str, after_id: Option<&str>, limit: usize) -> Result<Vec<Record>> {
+        let t = table(table_name);
+        let sql = format!(
+            "SELECT {} FROM \"{}\" WHERE \"id\" > $1 ORDER BY \"id\" LIMIT {}",
+            columns(t),
+            t.name,
+            limit
+        );
+        let after = after_id.unwrap_or("").to_string();
+        let rows = on_pool!(&self.db, p => {
+            let rows = sqlx::query(&sql).bind(after).fetch_all(p).await?;
+            rows.iter().map(|r| to_record(r, t)).collect::<Result<Vec<_>, sqlx::Error>>()?
+        });
+        Ok(rows)
+    }
+
+    pub async fn count(&self, table_name: &str) -> Result<u64> {
+        let t = table(table_name);
+        let sql = format!("SELECT COUNT(*) FROM \"{}\"", t.name);
+        let (n,): (i64,) = on_pool!(&self.db, p => sqlx::query_as(&sql).fetch_one(p).await)?;
+        Ok(n as u64)
+    }
+
+    /// Ids of `table` that pass `filter`, ordered by name then id, one page at a time.
+    pub async fn list_ids(&self, table_name: &str, filter: &ListFilter, offset: u64, limit: u64) -> Result<Page<String>> {
+        let t = table(table_name);
+        let mut conds: Vec<String> = Vec::new();
+        let mut params: Vec<String> = Vec::new();
+        let p = |v: String, params: &mut Vec<String>| {
+            params.push(v);
+            format!("${}", params.len())
+        };
+        if let Some(org) = &filter.organization_id {
+            if t.field("organization_id").is_some() {
+                conds.push(format!("x.\"organization_id\" = {}", p(org.clone(), &mut params)));
+            }
+        }
+        if !filter.taxonomy_term_ids.is_empty() {
+            let list = filter.taxonomy_term_ids.iter().map(|id| p(id.clone(), &mut params)).collect::<Vec<_>>().join(", ");
+            let link = link_column(t)?;
+            conds.push(format!(
+                "{link} IN (SELECT a.\"link_id\" FROM \"attribute\" a WHERE a.\"taxonomy_term_id\" IN (\
+                 WITH RECURSIVE sub(id) AS (SELECT \"id\" FROM \"taxonomy_term\" WHERE \"id\" IN ({list}) \
+                 UNION SELECT c.\"id\" FROM \"taxonomy_term\" c JOIN sub ON c.\"parent_id\" = sub.id) SELECT id FROM sub))"
+            ));
+        }
+        if let Some(tax) = &filter.taxonomy_id {
+            if t.name == "taxonomy_term" {
+                conds.push(format!("x.\"taxonomy_id\" = {}", p(tax.clone(), &mut params)));
+            } else {
+                let link = link_column(t)?;
+                conds.push(format!(
+                    "{link} IN (SELECT a.\"link_id\" FROM \"attribute\" a JOIN \"taxonomy_term\" tt ON tt.\"id\" = a.\"taxonomy_term_id\" WHERE tt.\"taxonomy_id\" = {})",
+                    p(tax.clone(), &mut params)
+                ));
+            }
+        }
+        if let Some(after) = &filter.modified_after {
+            if t.field("last_modified").is_some() {
+                conds.push(format!("x.\"last_modified\" >= {}", p(after.clone(), &mut params)));
+            }
+        }
+        if let Some(name) = &filter.name_contains {
+            if t.field("name").is_some() {
+                conds.push(format!("LOWER(x.\"name\") LIKE {}", p(format!("%{}%", name.to_lowercase()), &mut params)));
+            }
+        }
+        if let Some(pc) = &filter.postcode {
+            if t.name == "service_at_location" {
+                conds.push(format!(
+                    "x.\"location_id\" IN (SELECT ad.\"location_id\" FROM \"address\" ad WHERE REPLACE(UPPER(ad.\"postal_code\"), ' ', '') = {})",
+                    p(pc.replace(' ', "").to_uppercase(), &mut params)
+                ));
+            }
+        }
+        if filter.top_only && t.name == "taxonomy_term" {
+            conds.push("x.\"parent_id\" IS NULL".into());
+        }
+        if let Some(parent) = &filter.parent_id {
+            if t.name == "taxonomy_term" {
+                conds.push(format!("x.\"parent_id\" = {}", p(parent.clone(), &mut params)));
+            }
+        }
+        if let Some(ids) = &filter.ids {
+            if ids.is_empty() {
+                return Ok(Page::default());
+            }
+            let list = ids.iter().map(|id| p(id.clone(), &mut params)).collect::<Vec<_>>().join(", ");
+            conds.push(format!("x.\"id\" IN ({list})"));
+        }
+        let where_sql = if conds.is_empty() { String::new() } else { format!(" WHERE {}", conds.join(" AND ")) };
+        let order = if t.field("name").is_some() { "x.\"name\", x.\"id\"" } else { "x.\"id\"" };
+        let count_sql = format!("SELECT COUNT(*) FROM \"{}\" x{where_sql}", t.name);
+        let page_sql = format!("SELECT x.\"id\" FROM \"{}\" x{where_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}", t.name);
+        let (total, ids) = on_pool!(&self.db, pool => {
+            let mut cq = sqlx::query_as::<_, (i64,)>(&count_sql);
+            for v in &params { cq = cq.bind(v.as_str()); }
+            let (total,) = cq.fetch_one(pool).await?;
+            let mut q = sqlx::query_as::<_, (String,)>(&page_sql);
+            for v in &params { q = q.bind(v.as_str()); }
+            let ids: Vec<(String,)> = q.fetch_all(pool).await?;
+            (total, ids)
+        });
+        Ok(Page { items: ids.into_iter().map(|r| r.0).collect(), total: total as u64 })
+    }
+
+    /// Changes after `seq`, at most `limit` of them.
+    pub async fn changes_since(&self, seq: i64, limit: i64) -> Result<ChangeBatch> {
+        let sql = "SELECT seq, service_id FROM directory_change WHERE seq > $1 ORDER BY seq LIMIT $2";
+        let rows: Vec<(i64, Option<String>)> =
+            on_pool!(&self.db, p => sqlx::query_as(sql).bind(seq).bind(limit).fetch_all(p).await)?;
+        let mut batch = ChangeBatch { last_seq: seq, ..Default::default() };
+        for (s, id) in rows {
+            batch.last_seq = s;
+            match id {
+                Some(id) => batch.service_ids.push(id),
+                None => batch.everything = true,
+            }
+        }
+        batch.service_ids.sort();
+        batch.service_ids.dedup();
+        Ok(batch)
+    }
+
+    pub async fn latest_change_seq(&self) -> Result<i64> {
+        let sql = "SELECT COALESCE(MAX(seq), 0) FROM directory_change";
+        let (n,): (i64,) = on_pool!(&self.db, p => sqlx::query_as(sql).fetch_one(p).await)?;
+        Ok(n)
+    }
+
+    /// Builds documents for `rows` shaped by `node` (children loaded a table at a time).
+    fn nest<'a>(&'a self, node: &'static Node, rows: Vec<Record>) -> Pin<Box<dyn Future<Output = Result<Vec<Map<String, Json>>>> + Send + 'a>> {
+        Box::pin(async move {
+            let ids: Vec<String> = rows.iter().filter_map(|r| r.id().map(str::to_string)).collect();
+            let mut objs: Vec<Map<String, Json>> = rows.iter().map(Record::to_json).collect();
+            if rows.is_empty() {
+                return Ok(objs);
+            }
+            for edge in node.edges {
+                match edge.kind {
+                    EdgeKind::Many { fk } => {
+                        let children = self.select_in(edge.node.table, fk, &ids).await?;
+                        let keys: Vec<Option<String>> = children.iter().map(|c| c.get_str(fk).map(str::to_string)).collect();
+                        let nested = self.nest(edge.node, children).await?;
+                        let mut groups: HashMap<String, Vec<Json>> = HashMap::new();
+                        for (k, obj) in keys.into_iter().zip(nested) {
+                            if let Some(k) = k {
+                                groups.entry(k).or_default().push(Json::Object(obj));
+                            }
+                        }
+                        for (rec, obj) in rows.iter().zip(objs.iter_mut()) {
+                            if let Some(list) = rec.id().and_then(|id| groups.remove(id)) {
+                                obj.insert(edge.key.to_string(), Json::Array(list));
+                            }
+                        }
+                    }
+                    EdgeKind::One { via } => {
+                        let targets: Vec<String> = rows.iter().filter_map(|r| r.get_str(via).map(str::to_string)).collect();
+                        if targets.is_empty() {
+                            continue;
+                        }
+                        let children = self.select_in(edge.node.table, "id", &targets).await?;
+                        let child_ids: Vec<String> = children.iter().map(|c| c.id().unwrap_or_default().to_string()).collect();
+                        let nested = self.nest(edge.node, children).await?;
+                        let by_id: HashMap<String, Map<String, Json>> = child_ids.into_iter().zip(nested).collect();
+                        for (rec, obj) in rows.iter().zip(objs.iter_mut()) {
+                            if let Some(child) = rec.get_str(via).and_then(|v| by_id.get(v)) {
+                                obj.insert(edge.key.to_string(), Json::Object(child.clone()));
+                            }
+                        }
+                    }
+                }
+            }
+            if !node.plain {
+                let attrs = self.select_in("attribute", "link_id", &ids).await?;
+                let keys: Vec<String> = attrs.iter().map(|a| a.get_str("link_id").unwrap_or_default().to_string()).collect();
+                let nested = self.nest(&ATTRIBUTE, attrs).await?;
+                let mut groups: HashMap<String, Vec<Json>> = HashMap::new();
+                for (k, obj) in keys.into_iter().zip(nested) {
+                    groups.entry(k).or_default().push(Json::Object(obj));
+                }
+                let meta = self.select_in("metadata", "resource_id", &ids).await?;
+                let mut meta_groups: HashMap<String, Vec<Json>> = HashMap::new();
+                for m in meta {
+                    meta_groups.entry(m.get_str("resource_id").unwrap_or_default().to_string()).or_default().push(Json::Object(m.to_json()));
+                }
+                for (rec, obj) in rows.iter().zip(objs.iter_mut()) {
+                    let id = rec.id().unwrap_or_default();
+                    if let Some(list) = groups.remove(id) {
+                        obj.insert("attributes".into(), Json::Array(list));
+                    }
+                    if let Some(list) = meta_groups.remove(id) {
+                        obj.insert("metadata".into(), Json::Array(list));
+                    }
+                }
+            }
+            Ok(objs)
+        })
+    }
+}
+
+/// The column that attributes link to, for tables filtered by taxonomy.
+fn link_column(t: &TableDef) -> Result<&'static str> {
+    match t.name {
+        "service" | "organization" | "location" => Ok("x.\"id\""),
+        "service_at_location" => Ok("x.\"service_id\""),
+        other => Err(StoreError::Invalid(format!("{other} cannot be filtered by taxonomy"))),
+    }
+}
+
+impl DirectoryWriter {
+    /// Inserts or updates every record of the batch (by id), parents before children.
+    pub async fn write(&mut self, batch: &Batch) -> Result<()> {
+        let mut by_table: BTreeMap<usize, Vec<&Record>> = BTreeMap::new();
+        for r in &batch.records {
+            by_table.entry(r.table.order()).or_default().push(r);
+        }
+        for (_, recs) in by_table {
+            let t = recs[0].table;
+            // The last record for an id wins; one statement may not touch a row twice.
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            let mut uniq: Vec<&Record> = Vec::with_capacity(recs.len());
+            for r in recs {
+                let Some(id) = r.id() else {
+                    return Err(StoreError::Invalid(format!("a {} record has no id", t.name)));
+                };
+                match seen.get(id) {
+                    Some(&i) => uniq[i] = r,
+                    None => {
+                        seen.insert(id, uniq.len());
+                        uniq.push(r);
+                    }
+                }
+            }
+            let rows_per_stmt = (30_000 / t.fields.len()).clamp(1, 400);
+            for chunk in uniq.chunks(rows_per_stmt) {
+                self.upsert(t, chunk).await?;
+            }
+            *self.counts.entry(t.name).or_default() += uniq.len();
+            for r in uniq {
+                self.note_change(r);
+            }
+        }
+        for chunk in batch.source_ids.chunks(1000) {
+            let values = (0..chunk.len()).map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect::<Vec<_>>().join(", ");
+            let sql = format!(
+                "INSERT INTO directory_source_id (table_name, id, source_id) VALUES {values} \
+                 ON CONFLICT (table_name, id) DO UPDATE SET source_id = excluded.source_id"
+            );
+            on_tx!(&mut self.tx, c => {
+                let mut q = sqlx::query(&sql);
+                for s in chunk {
+                    q = q.bind(s.table).bind(s.id.as_str()).bind(s.source_id.as_str());
+                }
+                q.execute(c).await?;
+            });
+        }
+        Ok(())
+    }
+
+    async fn upsert(&mut self, t: &'static TableDef, recs: &[&Record]) -> Result<()> {
+        let n = t.fields.len();
+        let values = (0..recs.len()).map(|i| format!("({})", placeholders(i * n + 1, n))).collect::<Vec<_>>().join(", ");
+        let updates = t.fields.iter().filter(|f| f.name != "id").map(|f| format!("\"{0}\" = excluded.\"{0}\"", f.name)).collect::<Vec<_>>().join(", ");
+        let sql = format!("INSERT INTO \"{}\" ({}) VALUES {values} ON CONFLICT (\"id\") DO UPDATE SET {updates}", t.name, columns(t));
+        let params: Vec<Param> = recs.iter().flat_map(|r| params_of(r)).collect();
+        on_tx!(&mut self.tx, c => {
+            bind_all!(sqlx::query(&sql), params).execute(c).await?;
+        });
+        Ok(())
+    }
+
+    /// Deletes a row (and, through foreign keys, what hangs off it).
+    pub async fn delete(&mut self, table_name: &str, id: &str) -> Result<bool> {
+        let t = table(table_name);
+        let mut rec = Record::new(t);
+        rec.set_text("id", id);
+        // What it touched must be known before it goes.
+        let existing = on_tx!(&mut self.tx, c => {
+            let sql = format!("SELECT {} FROM \"{}\" WHERE \"id\" = $1", columns(t), t.name);
+            let row = sqlx::query(&sql).bind(id).fetch_optional(&mut *c).await?;
+            row.map(|r| to_record(&r, t)).transpose()?
+        });
+        let Some(existing) = existing else { return Ok(false) };
+        self.note_change(&existing);
+        let sql = format!("DELETE FROM \"{}\" WHERE \"id\" = $1", t.name);
+        on_tx!(&mut self.tx, c => { sqlx::query(&sql).bind(id).execute(c).await?; });
+        Ok(true)
+    }
+
+    fn note_change(&mut self, r: &Record) {
+        let id = r.id().unwrap_or_default().to_string();
+        match r.table.name {
+            "service" => {
+                self.services.insert(id);
+            }
+            "attribute" if r.get_str("link_entity") == Some("service") => {
+                if let Some(l) = r.get_str("link_id") {
+                    self.services.insert(l.to_string());
+                }
+            }
+            "location" | "organization" | "taxonomy_term" => {
+                self.indirect.entry(r.table.name).or_default().insert(id);
+            }
+            _ => {
+                if let Some(s) = r.get_str("service_id") {
+                    self.services.insert(s.to_string());
+                } else if let Some(l) = r.get_str("location_id") {
+                    self.indirect.entry("location").or_default().insert(l.to_string());
+                }
+            }
+        }
+    }
+
+    /// Commits the write and records which services changed for the search index.
+    pub async fn commit(mut self) -> Result<WriteSummary> {
+        let resolve: [(&str, &str); 3] = [
+            ("location", "SELECT \"service_id\" FROM \"service_at_location\" WHERE \"location_id\" IN"),
+            ("organization", "SELECT \"id\" FROM \"service\" WHERE \"organization_id\" IN"),
+            ("taxonomy_term", "SELECT \"link_id\" FROM \"attribute\" WHERE \"link_entity\" = 'service' AND \"taxonomy_term_id\" IN"),
+        ];
+        let mut everything = false;
+        for (kind, sql_head) in resolve {
+            let Some(ids) = self.indirect.get(kind) else { continue };
+            let ids: Vec<&String> = ids.iter().collect();
+            for chunk in ids.chunks(IN_CHUNK) {
+                if self.services.len() > FULL_REINDEX_THRESHOLD {
+                    everything = true;
+                    break;
+                }
+                let sql = format!("{sql_head} ({})", placeholders(1, chunk.len()));
+                let found: Vec<(String,)> = on_tx!(&mut self.tx, c => {
+                    let mut q = sqlx::query_as::<_, (String,)>(&sql);
+                    for v in chunk { q = q.bind(v.as_str()); }
+                    q.fetch_all(c).await?
+                });
+                self.services.extend(found.into_iter().map(|r| r.0));
+            }
+        }
+        everything |= self.services.len() > FULL_REINDEX_THRESHOLD;
+        let now = linkwork_domain::hsds::value::format_datetime(Utc::now());
+        if everything {
+            on_tx!(&mut self.tx, c => {
+                sqlx::query("INSERT INTO directory_change (service_id, changed_at) VALUES (NULL, $1)").bind(now.as_str()).execute(c).await?;
+            });
+        } else {
+            let ids: Vec<&String> = self.services.iter().collect();
+            for chunk in ids.chunks(IN_CHUNK) {
+                let values = (0..chunk.len()).map(|i| format!("(${}, $1)", i + 2)).collect::<Vec<_>>().join(", ");
+                let sql = format!("INSERT INTO directory_change (service_id, changed_at) VALUES {values}");
+                on_tx!(&mut self.tx, c => {
+                    let mut q = sqlx::query(&sql).bind(now.as_str());
+                    for v in chunk { q = q.bind(v.as_str()); }
+                    q.execute(c).await?;
+                });
+            }
+        }
+        match self.tx {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(WriteSummary { counts: self.counts, changed_services: if everything { None } else { Some(self.services.len()) } })
+    }
+
+    /// Abandons the write; nothing of it is kept.
+    pub async fn rollback(self) -> Result<()> {
+        match self.tx {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}

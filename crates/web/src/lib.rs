@@ -1,0 +1,1 @@
+//! The HTTP layer: HSDS API, directory pages, problem details.
