@@ -1,1 +1,9 @@
-//! Behaviour tests.
+//! Linkwork's behaviour tests: one binary, modules by capability. Every test that touches the
+//! database runs on SQLite and on PostgreSQL (see `on_both_databases!`).
+
+mod fixtures;
+mod support;
+
+mod browser;
+mod directory_store;
+mod hsds_api;

@@ -123,7 +123,7 @@ impl WeeklyHours {
         let mut slots = Vec::new();
         for o in &self.openings {
             let base = o.day.num_days_from_monday() as u16 * 48;
-            let first = (o.opens.hour() * 2 + (o.opens.minute() + 29) / 30) as u16;
+            let first = (o.opens.hour() * 2 + o.opens.minute().div_ceil(30)) as u16;
             let last = (o.closes.hour() * 2 + o.closes.minute() / 30) as u16;
             for s in first..last.min(48) {
                 slots.push(base + s);

@@ -14,6 +14,8 @@ use sqlx::{Postgres, Sqlite, Transaction};
 use crate::rows::{bind_all, columns, params_of, to_record, Param};
 use crate::{on_pool, Result, Store, StoreError};
 
+type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
 /// Ids per `IN (...)` list: well under both databases' parameter limits.
 const IN_CHUNK: usize = 500;
 /// Past this many changed services, the change feed says "everything" instead of listing them.
@@ -296,7 +298,7 @@ impl Store {
     }
 
     /// Builds documents for `rows` shaped by `node` (children loaded a table at a time).
-    fn nest<'a>(&'a self, node: &'static Node, rows: Vec<Record>) -> Pin<Box<dyn Future<Output = Result<Vec<Map<String, Json>>>> + Send + 'a>> {
+    fn nest<'a>(&'a self, node: &'static Node, rows: Vec<Record>) -> BoxFuture<'a, Result<Vec<Map<String, Json>>>> {
         Box::pin(async move {
             let ids: Vec<String> = rows.iter().filter_map(|r| r.id().map(str::to_string)).collect();
             let mut objs: Vec<Map<String, Json>> = rows.iter().map(Record::to_json).collect();

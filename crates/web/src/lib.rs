@@ -1,1 +1,118 @@
-//! The HTTP layer: HSDS API, directory pages, problem details.
+//! The HTTP layer: the HSDS API, the directory pages, and the problem-details error type.
+//!
+//! It knows the store and the search index through their public APIs and the domain types;
+//! it holds no SQL and no index internals. The binary builds an [`AppState`] and calls [`serve`].
+
+pub mod directory;
+pub mod error;
+pub mod hsds_api;
+pub mod pages;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, Method};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub use directory::Directory;
+
+/// Settings the web layer needs.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Who publishes this directory (shown in `GET /`).
+    pub publisher_name: String,
+    /// The URL users reach the server at, when it is behind a proxy.
+    pub public_url: Option<String>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig { publisher_name: "Linkwork".into(), public_url: None }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub directory: Directory,
+    pub config: WebConfig,
+}
+
+impl AppState {
+    pub fn store(&self) -> &linkwork_store::Store {
+        &self.directory.store
+    }
+
+    pub fn public_url(&self, headers: &HeaderMap) -> String {
+        if let Some(u) = &self.config.public_url {
+            return u.trim_end_matches('/').to_string();
+        }
+        let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+        format!("http://{host}")
+    }
+}
+
+/// `GET /`: the HSDS API root for machines, the directory for people.
+async fn root(state: State<AppState>, headers: HeaderMap) -> Response {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|a| a.to_str().ok())
+        .map(|a| a.contains("text/html"))
+        .unwrap_or(false);
+    if wants_html {
+        Redirect::to("/directory").into_response()
+    } else {
+        hsds_api::api_root(state, headers).await.into_response()
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let cors = CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD, Method::OPTIONS]).allow_headers(Any);
+    let hsds = hsds_api::routes().route("/", get(root)).layer(cors);
+    Router::new()
+        .merge(hsds)
+        .merge(pages::routes())
+        .route("/health", get(|| async { "ok" }))
+        .fallback(|| async { error::ApiError::not_found("page at this address") })
+        .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
+        .with_state(state)
+}
+
+/// A running server.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub handle: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds `addr` (port 0 picks a free port), starts following the directory's change feed, and
+/// serves until the process ends.
+pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<Server> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    state.directory.spawn_follower(Duration::from_millis(500));
+    let app = router(state);
+    let handle = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await });
+    Ok(Server { addr, handle })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

@@ -175,6 +175,13 @@ pub static SERVICE_LIST_ITEM: Node = Node {
     edges: &[one("organization", "organization_id", &ORGANIZATION_MINIMAL), one("program", "program_id", &PROGRAM_MINIMAL)],
     plain: true,
 };
+/// A service_at_location in a list page: the row with its location and addresses.
+pub static SERVICE_AT_LOCATION_LIST_ITEM: Node = Node {
+    table: "service_at_location",
+    edges: &[one("location", "location_id", &LOCATION_WITH_ADDRESSES)],
+    plain: true,
+};
+static LOCATION_WITH_ADDRESSES: Node = Node { table: "location", edges: &[many("addresses", "location_id", &ADDRESS)], plain: true };
 static ORGANIZATION_MINIMAL: Node = Node { table: "organization", edges: &[], plain: true };
 static PROGRAM_MINIMAL: Node = Node { table: "program", edges: &[], plain: true };
 
@@ -197,8 +204,56 @@ mod tests {
 
     #[test]
     fn every_edge_names_real_fields() {
-        for n in [&SERVICE, &ORGANIZATION, &SERVICE_AT_LOCATION, &SERVICE_LIST_ITEM, &ORGANIZATION_BRIEF, &TAXONOMY_TERM] {
+        for n in [&SERVICE, &ORGANIZATION, &SERVICE_AT_LOCATION, &SERVICE_LIST_ITEM, &ORGANIZATION_BRIEF, &TAXONOMY_TERM, &SERVICE_AT_LOCATION_LIST_ITEM] {
             check(n);
         }
     }
+}
+
+/// Nests records already in memory into documents shaped by `node`, one per root record of the
+/// node's table (used where there is no database: generated data, conversions).
+pub fn nest_in_memory(node: &'static Node, records: &[super::Record]) -> Vec<serde_json::Value> {
+    use std::collections::HashMap;
+    let mut by_table: HashMap<&str, Vec<&super::Record>> = HashMap::new();
+    for r in records {
+        by_table.entry(r.table.name).or_default().push(r);
+    }
+    let mut index: HashMap<(&str, &str, &str), Vec<&super::Record>> = HashMap::new();
+    for r in records {
+        for f in r.table.fields {
+            if let Some(v) = r.get_str(f.name) {
+                if f.name == "id" || f.name.ends_with("_id") {
+                    index.entry((r.table.name, f.name, v)).or_default().push(r);
+                }
+            }
+        }
+    }
+    fn build(node: &'static Node, r: &super::Record, index: &HashMap<(&str, &str, &str), Vec<&super::Record>>) -> serde_json::Value {
+        let mut obj = r.to_json();
+        let id = r.id().unwrap_or_default();
+        for e in node.edges {
+            match e.kind {
+                EdgeKind::Many { fk } => {
+                    if let Some(children) = index.get(&(e.node.table, fk, id)) {
+                        obj.insert(e.key.into(), children.iter().map(|c| build(e.node, c, index)).collect());
+                    }
+                }
+                EdgeKind::One { via } => {
+                    if let Some(target) = r.get_str(via).and_then(|v| index.get(&(e.node.table, "id", v))).and_then(|v| v.first()) {
+                        obj.insert(e.key.into(), build(e.node, target, index));
+                    }
+                }
+            }
+        }
+        if !node.plain {
+            if let Some(attrs) = index.get(&("attribute", "link_id", id)) {
+                obj.insert("attributes".into(), attrs.iter().map(|a| build(&ATTRIBUTE, a, index)).collect());
+            }
+            if let Some(meta) = index.get(&("metadata", "resource_id", id)) {
+                obj.insert("metadata".into(), meta.iter().map(|m| serde_json::Value::Object(m.to_json())).collect());
+            }
+        }
+        serde_json::Value::Object(obj)
+    }
+    by_table.get(node.table).map(|roots| roots.iter().map(|r| build(node, r, &index)).collect()).unwrap_or_default()
 }

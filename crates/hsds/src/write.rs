@@ -1,0 +1,429 @@
+//! Writing HSDS 3.1: nested JSON documents as one JSON array or as NDJSON, streamed to any
+//! `Write`; and the tabular package (one CSV per table plus datapackage.json) to a directory or
+//! a zip archive.
+//!
+//! The datapackage.json resources come from the official HSDS 3.1 datapackage.json embedded in
+//! the crate — "Human Services Data Specification: an Open Referral resource
+//! (<https://openreferral.org/>)", licensed CC BY-SA 4.0 — so exported packages carry the
+//! standard's own titles and descriptions. The official file has no fields for
+//! service_capacity and unit, so those two resources are generated from the registry.
+
+use std::borrow::Borrow;
+use std::fs;
+use std::io::{self, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use linkwork_domain::hsds::{FieldType, Record, TableDef};
+use serde_json::{json, Map, Value as Json};
+
+use crate::error::WriteError;
+
+/// The official HSDS 3.1 datapackage.json (CC BY-SA 4.0, Open Referral; see the module doc).
+const OFFICIAL_DATAPACKAGE: &str = include_str!("../assets/hsds-3.1-datapackage.json");
+
+fn official() -> &'static Json {
+    static DP: OnceLock<Json> = OnceLock::new();
+    DP.get_or_init(|| {
+        serde_json::from_str(OFFICIAL_DATAPACKAGE)
+            .expect("the embedded datapackage.json is valid JSON")
+    })
+}
+
+/// Writes documents as one JSON array, one document per line inside it, so the file is both
+/// standard JSON and easy to diff. Returns how many documents were written.
+pub fn write_json_array<W: Write, I>(w: W, docs: I) -> io::Result<usize>
+where
+    I: IntoIterator,
+    I::Item: Borrow<Json>,
+{
+    let mut out = JsonArrayWriter::new(w)?;
+    for d in docs {
+        out.push(d.borrow())?;
+    }
+    out.finish()
+}
+
+/// Writes documents as NDJSON (one per line). Returns how many were written.
+pub fn write_ndjson<W: Write, I>(mut w: W, docs: I) -> io::Result<usize>
+where
+    I: IntoIterator,
+    I::Item: Borrow<Json>,
+{
+    let mut n = 0;
+    for d in docs {
+        serde_json::to_writer(&mut w, d.borrow())?;
+        w.write_all(b"\n")?;
+        n += 1;
+    }
+    w.flush()?;
+    Ok(n)
+}
+
+/// A JSON array written one document at a time, for exports that page through a database.
+pub struct JsonArrayWriter<W: Write> {
+    w: W,
+    n: usize,
+}
+
+impl<W: Write> JsonArrayWriter<W> {
+    pub fn new(mut w: W) -> io::Result<Self> {
+        w.write_all(b"[")?;
+        Ok(JsonArrayWriter { w, n: 0 })
+    }
+
+    pub fn push(&mut self, doc: &Json) -> io::Result<()> {
+        self.w.write_all(if self.n == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut self.w, doc)?;
+        self.n += 1;
+        Ok(())
+    }
+
+    /// Closes the array; returns how many documents were written.
+    pub fn finish(mut self) -> io::Result<usize> {
+        self.w
+            .write_all(if self.n == 0 { b"]\n" } else { b"\n]\n" })?;
+        self.w.flush()?;
+        Ok(self.n)
+    }
+}
+
+/// Where the files of a tabular package go.
+pub trait PackageSink {
+    type Output;
+    /// Writes one whole file.
+    fn file(
+        &mut self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), WriteError>;
+    fn finish(self) -> Result<Self::Output, WriteError>;
+}
+
+/// A directory (created if missing).
+pub struct DirSink {
+    dir: PathBuf,
+}
+
+impl DirSink {
+    pub fn new(dir: impl AsRef<Path>) -> Result<Self, WriteError> {
+        let dir = dir.as_ref().to_path_buf();
+        fs::create_dir_all(&dir).map_err(|e| WriteError::io(dir.display().to_string(), e))?;
+        Ok(DirSink { dir })
+    }
+}
+
+impl PackageSink for DirSink {
+    type Output = PathBuf;
+    fn file(
+        &mut self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), WriteError> {
+        let path = self.dir.join(name);
+        let err = |e| WriteError::io(path.display().to_string(), e);
+        let f = fs::File::create(&path).map_err(err)?;
+        let mut w = io::BufWriter::new(f);
+        write(&mut w).map_err(err)?;
+        w.flush().map_err(err)
+    }
+    fn finish(self) -> Result<PathBuf, WriteError> {
+        Ok(self.dir)
+    }
+}
+
+/// A zip archive written to any seekable writer.
+pub struct ZipSink<W: Write + Seek> {
+    zip: zip::ZipWriter<W>,
+}
+
+impl<W: Write + Seek> ZipSink<W> {
+    pub fn new(w: W) -> Self {
+        ZipSink {
+            zip: zip::ZipWriter::new(w),
+        }
+    }
+}
+
+impl<W: Write + Seek> PackageSink for ZipSink<W> {
+    type Output = W;
+    fn file(
+        &mut self,
+        name: &str,
+        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> Result<(), WriteError> {
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        self.zip
+            .start_file(name, opts)
+            .map_err(|e| WriteError::format(name, e))?;
+        write(&mut self.zip).map_err(|e| WriteError::io(name, e))
+    }
+    fn finish(self) -> Result<W, WriteError> {
+        self.zip.finish().map_err(|e| WriteError::format("zip", e))
+    }
+}
+
+/// Writes a tabular HSDS 3.1 package: call [`TabularWriter::table`] once per table, then
+/// [`TabularWriter::finish`] to write datapackage.json describing the tables written.
+pub struct TabularWriter<S: PackageSink> {
+    sink: S,
+    written: Vec<&'static TableDef>,
+}
+
+impl<S: PackageSink> TabularWriter<S> {
+    pub fn new(sink: S) -> Self {
+        TabularWriter {
+            sink,
+            written: Vec::new(),
+        }
+    }
+
+    /// Writes `table.path` with a header of the table's fields (registry order) and one line per
+    /// record. Returns how many records were written.
+    pub fn table<I>(&mut self, table: &'static TableDef, records: I) -> Result<usize, WriteError>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Record>,
+    {
+        let mut n = 0usize;
+        let mut wrong: Option<String> = None;
+        let mut records = records.into_iter();
+        self.sink.file(table.path, &mut |w| {
+            let mut csv = csv::WriterBuilder::new().from_writer(w);
+            csv.write_record(table.fields.iter().map(|f| f.name))?;
+            for r in records.by_ref() {
+                let r = r.borrow();
+                if r.table.name != table.name {
+                    wrong = Some(r.table.name.to_string());
+                    break;
+                }
+                csv.write_record(
+                    table
+                        .fields
+                        .iter()
+                        .map(|f| r.get(f.name).map(|v| v.to_cell()).unwrap_or_default()),
+                )?;
+                n += 1;
+            }
+            csv.flush()?;
+            Ok(())
+        })?;
+        if let Some(other) = wrong {
+            return Err(WriteError::format(
+                table.path,
+                format!("a {other} record was given for {}", table.name),
+            ));
+        }
+        if !self.written.iter().any(|t| t.name == table.name) {
+            self.written.push(table);
+        }
+        Ok(n)
+    }
+
+    /// Writes every table that has records in `batch`, in registry order (parents first).
+    pub fn batch(&mut self, batch: &linkwork_domain::hsds::Batch) -> Result<usize, WriteError> {
+        let mut n = 0;
+        for t in linkwork_domain::hsds::registry::TABLES {
+            if batch.records.iter().any(|r| r.table.name == t.name) {
+                n += self.table(t, batch.records.iter().filter(|r| r.table.name == t.name))?;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Writes datapackage.json and closes the sink.
+    pub fn finish(mut self) -> Result<S::Output, WriteError> {
+        let dp = datapackage(&self.written);
+        self.sink.file("datapackage.json", &mut |w| {
+            serde_json::to_writer_pretty(&mut *w, &dp)?;
+            w.write_all(b"\n")
+        })?;
+        self.sink.finish()
+    }
+}
+
+/// A datapackage.json describing `tables` (in the order given).
+pub fn datapackage(tables: &[&'static TableDef]) -> Json {
+    let names: Vec<&str> = tables.iter().map(|t| t.name).collect();
+    let resources: Vec<Json> = tables
+        .iter()
+        .map(|t| {
+            let mut r = resource(t);
+            // A foreign key to a table that is not in the package cannot be checked and makes
+            // validators fail: keep only those between tables written.
+            if let Some(fks) = r["schema"]
+                .get_mut("foreignKeys")
+                .and_then(Json::as_array_mut)
+            {
+                fks.retain(|fk| {
+                    fk["reference"]["resource"]
+                        .as_str()
+                        .is_some_and(|n| n.is_empty() || names.contains(&n))
+                });
+                if fks.is_empty() {
+                    r["schema"]
+                        .as_object_mut()
+                        .expect("schema is an object")
+                        .remove("foreignKeys");
+                }
+            }
+            r
+        })
+        .collect();
+    json!({
+        "name": "human_services_data",
+        "title": "Human Services Data Specification 3.1 export",
+        "description": "An HSDS 3.1 tabular package. Table and field descriptions are from the Human Services Data Specification: an Open Referral resource (https://openreferral.org/), licensed CC BY-SA 4.0.",
+        "profile": "tabular-data-package",
+        "version": "3.1",
+        "homepage": "https://docs.openreferral.org",
+        "resources": resources,
+    })
+}
+
+/// The official resource when its fields are the registry's, else one generated from the
+/// registry (service_capacity and unit, which the official file leaves incomplete).
+pub fn resource(t: &'static TableDef) -> Json {
+    let official = official()["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["name"] == t.name));
+    if let Some(r) = official {
+        let names: Vec<&str> = r["schema"]["fields"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f["name"].as_str())
+            .collect();
+        let ours: Vec<&str> = t.fields.iter().map(|f| f.name).collect();
+        if names == ours {
+            return r.clone();
+        }
+    }
+    generated_resource(t, official)
+}
+
+fn generated_resource(t: &'static TableDef, official: Option<&Json>) -> Json {
+    let fields: Vec<Json> = t
+        .fields
+        .iter()
+        .map(|f| {
+            let (ty, format) = match f.ty {
+                FieldType::Text => ("string", None),
+                FieldType::Uuid => ("string", Some("uuid")),
+                FieldType::Uri => ("string", Some("uri")),
+                FieldType::Email => ("string", Some("email")),
+                FieldType::Number => ("number", None),
+                FieldType::Date => ("date", None),
+                FieldType::DateTime => ("datetime", None),
+                FieldType::Time => ("time", None),
+            };
+            let mut m = Map::new();
+            m.insert("name".into(), json!(f.name));
+            m.insert("type".into(), json!(ty));
+            if let Some(fmt) = format {
+                m.insert("format".into(), json!(fmt));
+            }
+            let mut c = Map::new();
+            c.insert(
+                "required".into(),
+                json!(f.tabular_required || f.name == "id"),
+            );
+            if f.name == "id" {
+                c.insert("unique".into(), json!(true));
+            }
+            if let Some(allowed) = f.allowed {
+                c.insert("enum".into(), json!(allowed));
+            }
+            m.insert("constraints".into(), Json::Object(c));
+            Json::Object(m)
+        })
+        .collect();
+    let fks: Vec<Json> = t
+        .fields
+        .iter()
+        .filter_map(|f| {
+            f.references
+                .map(|r| json!({"fields": f.name, "reference": {"resource": r, "fields": "id"}}))
+        })
+        .collect();
+    let mut schema = Map::new();
+    schema.insert("primaryKey".into(), json!("id"));
+    schema.insert("fields".into(), Json::Array(fields));
+    if !fks.is_empty() {
+        schema.insert("foreignKeys".into(), Json::Array(fks));
+    }
+    let description = official
+        .and_then(|r| r.get("description"))
+        .cloned()
+        .unwrap_or_else(|| json!(format!("HSDS 3.1 {}", t.name)));
+    json!({
+        "name": t.name,
+        "path": t.path,
+        "description": description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "profile": "tabular-data-resource",
+        "schema": Json::Object(schema),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use linkwork_domain::hsds::table;
+
+    #[test]
+    fn datapackage_describes_the_tables_written() {
+        let dp = datapackage(&[
+            table("service").unwrap(),
+            table("service_capacity").unwrap(),
+            table("unit").unwrap(),
+        ]);
+        let rs = dp["resources"].as_array().unwrap();
+        assert_eq!(rs.len(), 3);
+        assert_eq!(rs[0]["path"], "services.csv");
+        // The official service resource refers to organization and program, not written here.
+        assert!(rs[0]["schema"].get("foreignKeys").is_none());
+        let cap_fields: Vec<&str> = rs[1]["schema"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            cap_fields,
+            [
+                "id",
+                "service_id",
+                "unit_id",
+                "available",
+                "maximum",
+                "description",
+                "updated"
+            ]
+        );
+        assert_eq!(rs[1]["schema"]["foreignKeys"].as_array().unwrap().len(), 2);
+        assert_eq!(rs[2]["schema"]["fields"].as_array().unwrap().len(), 5);
+    }
+
+    #[test]
+    fn json_arrays_and_ndjson() {
+        let docs = vec![json!({"id": "1"}), json!({"id": "2"})];
+        let mut buf = Vec::new();
+        assert_eq!(write_json_array(&mut buf, &docs).unwrap(), 2);
+        assert_eq!(
+            serde_json::from_slice::<Json>(&buf).unwrap(),
+            Json::Array(docs.clone())
+        );
+        let mut buf = Vec::new();
+        write_json_array(&mut buf, Vec::<Json>::new()).unwrap();
+        assert_eq!(serde_json::from_slice::<Json>(&buf).unwrap(), json!([]));
+        let mut buf = Vec::new();
+        write_ndjson(&mut buf, &docs).unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "{\"id\":\"1\"}\n{\"id\":\"2\"}\n"
+        );
+    }
+}

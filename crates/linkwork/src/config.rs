@@ -1,0 +1,117 @@
+//! Layered configuration: built-in defaults, then a TOML file, then `LINKWORK_*` environment
+//! variables, then command-line flags. Secrets (a password in the database URL) are never
+//! printed: [`Config::redacted_database_url`] is what logs see.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use figment::providers::{Env, Format, Serialized, Toml};
+use figment::Figment;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Config {
+    /// Where Linkwork keeps its SQLite database and search index.
+    pub data_dir: PathBuf,
+    /// `sqlite:PATH` or `postgres://…`; defaults to a SQLite file in `data_dir`.
+    pub database_url: Option<String>,
+    /// The address `serve` listens on.
+    pub listen: SocketAddr,
+    /// The URL people reach the server at, when it differs (behind a proxy).
+    pub public_url: Option<String>,
+    /// Who publishes the directory (the HSDS API says so).
+    pub publisher_name: String,
+    /// Log filter, e.g. `info` or `linkwork=debug`.
+    pub log: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            listen: "127.0.0.1:8080".parse().expect("valid address"),
+            public_url: None,
+            publisher_name: "Linkwork".into(),
+            log: "info".into(),
+        }
+    }
+}
+
+/// Values given on the command line, which win over everything else.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<SocketAddr>,
+}
+
+impl Config {
+    /// Loads the layers. A missing default file is fine; a named file that is missing is not.
+    pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Config> {
+        let mut fig = Figment::from(Serialized::defaults(Config::default()));
+        match file {
+            Some(f) if !f.exists() => anyhow::bail!("the configuration file {} does not exist", f.display()),
+            Some(f) => fig = fig.merge(Toml::file(f)),
+            None => fig = fig.merge(Toml::file("linkwork.toml")),
+        }
+        fig = fig.merge(Env::prefixed("LINKWORK_").ignore(&["config"])).merge(Serialized::defaults(overrides));
+        fig.extract().map_err(|e| anyhow::anyhow!("configuration: {e}"))
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(u) => u.clone(),
+            None => format!("sqlite:{}", self.data_dir.join("linkwork.db").display()),
+        }
+    }
+
+    /// The database URL with any password replaced by `***`.
+    pub fn redacted_database_url(&self) -> String {
+        redact(&self.database_url())
+    }
+
+    pub fn index_dir(&self) -> PathBuf {
+        self.data_dir.join("index")
+    }
+}
+
+pub fn redact(url: &str) -> String {
+    // scheme://user:password@host → scheme://user:***@host
+    if let Some((scheme, rest)) = url.split_once("://") {
+        if let Some((creds, host)) = rest.split_once('@') {
+            if let Some((user, _)) = creds.split_once(':') {
+                return format!("{scheme}://{user}:***@{host}");
+            }
+        }
+    }
+    url.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(redact("postgres://app:s3cret@db/linkwork"), "postgres://app:***@db/linkwork");
+        assert_eq!(redact("sqlite:data/linkwork.db"), "sqlite:data/linkwork.db");
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("linkwork.toml", "publisher_name = \"Millbrook PCN\"\nlisten = \"127.0.0.1:9000\"")?;
+            jail.set_env("LINKWORK_LISTEN", "127.0.0.1:9100");
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.publisher_name, "Millbrook PCN");
+            assert_eq!(c.listen.port(), 9100);
+            let c = Config::load(None, &Overrides { listen: Some("127.0.0.1:9200".parse().unwrap()), ..Default::default() }).unwrap();
+            assert_eq!(c.listen.port(), 9200);
+            Ok(())
+        });
+    }
+}

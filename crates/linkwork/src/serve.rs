@@ -1,0 +1,49 @@
+//! `linkwork serve` and `linkwork demo`.
+
+use linkwork_web::{AppState, Directory, WebConfig};
+
+use crate::config::Config;
+
+async fn start(config: &Config) -> anyhow::Result<(linkwork_web::Server, AppState)> {
+    let store = crate::open_store(config).await?;
+    let directory = Directory::new(store, Some(&config.index_dir()))?;
+    let indexed = directory.catch_up().await?;
+    if indexed > 0 {
+        tracing::info!(services = indexed, "search index brought up to date");
+    }
+    let state = AppState {
+        directory,
+        config: WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone() },
+    };
+    let server = linkwork_web::serve(config.listen, state.clone()).await?;
+    Ok((server, state))
+}
+
+pub async fn serve(config: &Config) -> anyhow::Result<()> {
+    let (server, _) = start(config).await?;
+    println!("Linkwork is running at http://{}/", server.addr);
+    server.handle.await??;
+    Ok(())
+}
+
+pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
+    let store = crate::open_store(config).await?;
+    if reload || store.count("service").await? == 0 {
+        eprintln!("Loading the demo directory (a made-up town)…");
+        let summary = store.write_batch(&linkwork_gen::demo()).await?;
+        let services = summary.counts.get("service").copied().unwrap_or(0);
+        let orgs = summary.counts.get("organization").copied().unwrap_or(0);
+        eprintln!("Loaded {services} services from {orgs} organisations.");
+    }
+    store.close().await;
+    let (server, _) = start(config).await?;
+    let url = format!("http://{}/", server.addr);
+    println!();
+    println!("Linkwork demo is running at {url}");
+    println!("  Directory search:  {url}directory");
+    println!("  HSDS API:          {url}services");
+    println!("  Data is kept in {} (delete it to start again).", config.data_dir.display());
+    println!("Press Ctrl+C to stop.");
+    server.handle.await??;
+    Ok(())
+}
