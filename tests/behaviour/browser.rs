@@ -38,7 +38,7 @@ impl Browser {
                 "prefs": {"profile.managed_default_content_settings.javascript": 2}
             }
         });
-        let caps = caps.as_object().unwrap().clone().into_iter().collect();
+        let caps: serde_json::Map<String, serde_json::Value> = caps.as_object().unwrap().clone();
         let url = format!("http://127.0.0.1:{port}");
         let mut last = None;
         for _ in 0..50 {
@@ -49,6 +49,24 @@ impl Browser {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         panic!("could not start headless Chromium through chromedriver: {last:?}");
+    }
+
+    /// Gives the page a phone's viewport (desktop Chromium will not make a window narrower than
+    /// 500 px), through the DevTools protocol that chromedriver relays.
+    async fn phone_viewport(&self, width: u32, height: u32) {
+        #[derive(Debug)]
+        struct Cdp(serde_json::Value);
+        impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+            fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+                base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+            }
+            fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+                (http::Method::POST, Some(self.0.to_string()))
+            }
+        }
+        let cmd = Cdp(json!({"cmd": "Emulation.setDeviceMetricsOverride",
+            "params": {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": true}}));
+        self.client.issue_cmd(cmd).await.expect("the phone viewport is set");
     }
 
     async fn close(mut self) {
@@ -69,6 +87,7 @@ async fn a_link_worker_searches_with_filters_by_keyboard_on_a_phone_without_java
     app.sync_index().await;
     let b = Browser::start().await;
     let c = &b.client;
+    b.phone_viewport(360, 740).await;
     c.goto(&app.url("/directory")).await.unwrap();
     assert_eq!(text_of(c, "h1").await, "Find community services");
 
@@ -77,7 +96,7 @@ async fn a_link_worker_searches_with_filters_by_keyboard_on_a_phone_without_java
     c.find(Locator::Id("near")).await.unwrap().send_keys("MB1 1AA").await.unwrap();
     c.find(Locator::Id("wheelchair")).await.unwrap().click().await.unwrap();
     c.find(Locator::Id("q")).await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
-    c.wait().for_element(Locator::Id("results-heading")).await.unwrap();
+    c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Id("results-heading")).await.unwrap();
     assert_eq!(text_of(c, "#results-heading").await, "1 service found");
     assert_eq!(text_of(c, "ol.results h3").await, "Tuesday walking group");
     let reasons = text_of(c, "ol.results ul.reasons").await;
@@ -87,15 +106,14 @@ async fn a_link_worker_searches_with_filters_by_keyboard_on_a_phone_without_java
     assert_eq!(c.find(Locator::Id("q")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("walkng"));
 
     // Nothing is wider than a 360-pixel screen.
-    let width = c.execute("return document.documentElement.scrollWidth", vec![]).await;
-    // JavaScript is off for the page, but WebDriver scripts still run.
-    if let Ok(w) = width {
-        assert!(w.as_u64().unwrap() <= 360, "page is {w} px wide");
-    }
+    // (JavaScript is off for the page; WebDriver's own scripts still run.)
+    let widths = c.execute("return [window.innerWidth, document.documentElement.scrollWidth]", vec![]).await.unwrap();
+    assert_eq!(widths[0], json!(360), "the phone viewport");
+    assert!(widths[1].as_u64().unwrap() <= 360, "the page is {} px wide on a 360 px screen", widths[1]);
 
     // Open the service page and read it as a person would.
     c.find(Locator::Css("ol.results h3 a")).await.unwrap().click().await.unwrap();
-    c.wait().for_element(Locator::Css("dl.facts")).await.unwrap();
+    c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("dl.facts")).await.unwrap();
     assert_eq!(text_of(c, "h1").await, "Tuesday walking group");
     let body = text_of(c, "main").await;
     assert!(body.contains("Tuesday: 10am to noon"), "{body}");

@@ -8,7 +8,9 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use linkwork_domain::hsds::{table, Batch, FieldIssue, Record, SourceId, TableDef, Value};
+use linkwork_domain::hsds::{
+    table, Batch, FieldIssue, FieldType, Record, SourceId, TableDef, Value,
+};
 use linkwork_domain::Id;
 
 use crate::error::ReadError;
@@ -296,6 +298,17 @@ impl<'o> Assembler<'o> {
                     }
                 }
             }
+            if def.ty == FieldType::Text {
+                if let Some(marker) = rec.get_str(def.name).and_then(marker_in) {
+                    self.problem(
+                        Severity::Warning,
+                        &at,
+                        Some(def.name),
+                        format!("the text holds the publisher's marker '{marker}' (its meaning is unknown, so it was kept)"),
+                        Action::Kept,
+                    )?;
+                }
+            }
         }
         // Required fields: a safe default where there is one, else the row cannot be kept.
         for field in rec.missing_required() {
@@ -490,7 +503,10 @@ impl<'o> Assembler<'o> {
                         }
                         None => continue,
                     };
-                    if !here.contains(&(target, v)) && !known.contains(target, v) {
+                    if !here.contains(&(target, v))
+                        && !known.contains(target, v)
+                        && !self.opts.exists(target, v)
+                    {
                         let shown = source_of.get(v).copied().unwrap_or(v).to_string();
                         removals.push((i, def.name, shown, target));
                     }
@@ -534,6 +550,20 @@ impl<'o> Assembler<'o> {
             .collect();
         Ok((batch, self.report))
     }
+}
+
+/// A publisher's in-text marker such as `###MON###` (Miami 211 tags descriptions with them).
+fn marker_in(text: &str) -> Option<&str> {
+    let start = text.find("###")?;
+    let rest = &text[start + 3..];
+    let end = rest.find("###")?;
+    let inner = &rest[..end];
+    (!inner.is_empty()
+        && inner.len() <= 20
+        && inner
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_'))
+    .then(|| &text[start..start + 3 + end + 3])
 }
 
 /// Ids of rows from earlier batches of a stream, for checking references across batches.

@@ -36,7 +36,12 @@ pub(crate) type Lines = HashMap<String, usize>;
 /// Indexes the lines of `bytes` (valid JSON) whose first line is `first_line`, with pointers
 /// under `prefix`: so a problem deep inside a document names the line to look at.
 pub(crate) fn line_index(bytes: &[u8], first_line: usize, prefix: &str) -> Lines {
-    let mut scan = Scan { b: bytes, i: 0, line: first_line, out: HashMap::new() };
+    let mut scan = Scan {
+        b: bytes,
+        i: 0,
+        line: first_line,
+        out: HashMap::new(),
+    };
     let _ = scan.value(prefix, 0);
     scan.out
 }
@@ -83,7 +88,10 @@ impl Scan<'_> {
                         b'u' => {
                             let hex = std::str::from_utf8(self.b.get(self.i..self.i + 4)?).ok()?;
                             self.i += 4;
-                            let ch = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32).unwrap_or('\u{fffd}');
+                            let ch = u32::from_str_radix(hex, 16)
+                                .ok()
+                                .and_then(char::from_u32)
+                                .unwrap_or('\u{fffd}');
                             s.extend_from_slice(ch.to_string().as_bytes());
                         }
                         other => s.push(other),
@@ -145,7 +153,9 @@ impl Scan<'_> {
             }
             b'"' => self.string().map(|_| ()),
             _ => {
-                while self.peek().is_some_and(|c| !matches!(c, b',' | b'}' | b']' | b' ' | b'\n' | b'\t' | b'\r')) {
+                while self.peek().is_some_and(|c| {
+                    !matches!(c, b',' | b'}' | b']' | b' ' | b'\n' | b'\t' | b'\r')
+                }) {
                     self.i += 1;
                 }
                 Some(())
@@ -318,8 +328,15 @@ impl Flattener<'_, '_> {
         let lines = self.lines.clone();
         let ptr = |k: &str| {
             let pointer = format!("{}/{}", at.pointer.as_deref().unwrap_or(""), escape(k));
-            let line = lines.as_ref().and_then(|l| l.get(&pointer).copied()).or(at.line);
-            Loc { pointer: Some(pointer), line, ..at.clone() }
+            let line = lines
+                .as_ref()
+                .and_then(|l| l.get(&pointer).copied())
+                .or(at.line);
+            Loc {
+                pointer: Some(pointer),
+                line,
+                ..at.clone()
+            }
         };
         for (k, v) in obj {
             let text = match v {
@@ -648,7 +665,13 @@ impl<R: BufRead> ArrayDocs<R> {
         match serde_json::from_slice::<Json>(&bytes) {
             Ok(doc) => {
                 // Elements written on one line need no index: the element's line is the line.
-                let lines = bytes.contains(&b'\n').then(|| Arc::new(line_index(&bytes, start_line, &format!("/{}", self.index - 1))));
+                let lines = bytes.contains(&b'\n').then(|| {
+                    Arc::new(line_index(
+                        &bytes,
+                        start_line,
+                        &format!("/{}", self.index - 1),
+                    ))
+                });
                 Ok(Some(Item::Doc(at, doc, lines)))
             }
             Err(e) => Err(ReadError::json(self.file.to_string(), &e, start_line - 1)),
@@ -676,7 +699,11 @@ pub(crate) enum Whole {
     Tables(Vec<crate::tabular::TableFile>),
 }
 
-pub(crate) fn whole(file: &Arc<str>, value: Json, lines: Option<Arc<Lines>>) -> Result<Whole, ReadError> {
+pub(crate) fn whole(
+    file: &Arc<str>,
+    value: Json,
+    lines: Option<Arc<Lines>>,
+) -> Result<Whole, ReadError> {
     let Json::Object(obj) = value else {
         return Err(ReadError::unrecognised(
             file.to_string(),
@@ -712,7 +739,11 @@ pub(crate) fn whole(file: &Arc<str>, value: Json, lines: Option<Arc<Lines>>) -> 
                 .map(|(i, r)| {
                     let pointer = format!("/{}/{i}", escape(k));
                     let line = lines.as_ref().and_then(|l| l.get(&pointer).copied());
-                    let loc = Loc { file: file.clone(), line, pointer: Some(pointer) };
+                    let loc = Loc {
+                        file: file.clone(),
+                        line,
+                        pointer: Some(pointer),
+                    };
                     let fields = r
                         .as_object()
                         .into_iter()

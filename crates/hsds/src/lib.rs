@@ -45,7 +45,7 @@ use linkwork_domain::hsds::Batch;
 
 pub use error::{ReadError, WriteError};
 pub use nest::Nester;
-pub use options::{Progress, ProgressFn, ReadOptions};
+pub use options::{ExistingFn, Progress, ProgressFn, ReadOptions};
 pub use report::{Action, Problem, ProblemGroup, Report, Severity, TableCounts};
 pub use source::{detect, InputKind};
 pub use write::{
@@ -196,7 +196,9 @@ pub fn open_json_reader<R: Read + Send + 'static>(
             None => return Err(ReadError::unrecognised(name, "the file is empty")),
             Some(_) => {
                 let mut bytes = Vec::new();
-                reader.read_to_end(&mut bytes).map_err(|e| ReadError::io(name, e))?;
+                reader
+                    .read_to_end(&mut bytes)
+                    .map_err(|e| ReadError::io(name, e))?;
                 let value: serde_json::Value =
                     serde_json::from_slice(&bytes).map_err(|e| ReadError::json(name, &e, 0))?;
                 let lines = Arc::new(json::line_index(&bytes, 1, ""));

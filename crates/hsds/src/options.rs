@@ -30,7 +30,14 @@ pub struct ReadOptions {
     /// older packages often leave it out).
     pub default_country: Option<String>,
     pub progress: Option<ProgressFn>,
+    /// Rows the destination already holds, as (table, id): references to them are kept even
+    /// though the input does not contain them (e.g. services imported for organizations that
+    /// are already in the directory). Without it, such references are removed and reported.
+    pub existing: Option<ExistingFn>,
 }
+
+/// Says whether the destination already has the row `(table, id)`.
+pub type ExistingFn = Arc<dyn Fn(&str, &str) -> bool + Send + Sync>;
 
 impl Default for ReadOptions {
     fn default() -> Self {
@@ -39,6 +46,7 @@ impl Default for ReadOptions {
             batch_size: 1000,
             default_country: None,
             progress: None,
+            existing: None,
         }
     }
 }
@@ -50,6 +58,7 @@ impl fmt::Debug for ReadOptions {
             .field("batch_size", &self.batch_size)
             .field("default_country", &self.default_country)
             .field("progress", &self.progress.is_some())
+            .field("existing", &self.existing.is_some())
             .finish()
     }
 }
@@ -60,6 +69,10 @@ impl ReadOptions {
             strict: true,
             ..Default::default()
         }
+    }
+
+    pub(crate) fn exists(&self, table: &str, id: &str) -> bool {
+        self.existing.as_ref().is_some_and(|f| f(table, id))
     }
 
     pub(crate) fn tell(&self, p: Progress) {

@@ -50,6 +50,8 @@ pub enum Action {
     NotImported,
     /// An HSDS 1.x/2.0 structure was rewritten in its HSDS 3.1 form.
     Upgraded,
+    /// Something odd was kept as it is (the message says why).
+    Kept,
     /// Reading stopped here.
     Stopped,
 }
@@ -66,6 +68,7 @@ impl fmt::Display for Action {
             Action::EarlierRowReplaced => "earlier row replaced",
             Action::NotImported => "not imported",
             Action::Upgraded => "upgraded to 3.1",
+            Action::Kept => "kept as it is",
             Action::Stopped => "reading stopped",
         })
     }

@@ -9,9 +9,11 @@
 //! service_capacity and unit, so those two resources are generated from the registry.
 
 use std::borrow::Borrow;
+use std::collections::BTreeMap;
 use std::fs;
 use std::io::{self, Seek, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use linkwork_domain::hsds::{FieldType, Record, TableDef};
@@ -91,12 +93,10 @@ impl<W: Write> JsonArrayWriter<W> {
 /// Where the files of a tabular package go.
 pub trait PackageSink {
     type Output;
-    /// Writes one whole file.
-    fn file(
-        &mut self,
-        name: &str,
-        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
-    ) -> Result<(), WriteError>;
+    /// A writer for the file `name`. Several files may be open at once: a package is written
+    /// batch by batch, and every batch has rows for many tables.
+    fn create(&mut self, name: &str) -> Result<Box<dyn Write + Send>, WriteError>;
+    /// Completes the package once every writer has been flushed and dropped.
     fn finish(self) -> Result<Self::Output, WriteError>;
 }
 
@@ -115,132 +115,229 @@ impl DirSink {
 
 impl PackageSink for DirSink {
     type Output = PathBuf;
-    fn file(
-        &mut self,
-        name: &str,
-        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
-    ) -> Result<(), WriteError> {
+    fn create(&mut self, name: &str) -> Result<Box<dyn Write + Send>, WriteError> {
         let path = self.dir.join(name);
-        let err = |e| WriteError::io(path.display().to_string(), e);
-        let f = fs::File::create(&path).map_err(err)?;
-        let mut w = io::BufWriter::new(f);
-        write(&mut w).map_err(err)?;
-        w.flush().map_err(err)
+        let f =
+            fs::File::create(&path).map_err(|e| WriteError::io(path.display().to_string(), e))?;
+        Ok(Box::new(io::BufWriter::new(f)))
     }
     fn finish(self) -> Result<PathBuf, WriteError> {
         Ok(self.dir)
     }
 }
 
-/// A zip archive written to any seekable writer.
+/// A zip archive written to any seekable writer. A zip takes one file at a time, so the files
+/// are spooled to a private temporary directory and copied in when the package is finished.
 pub struct ZipSink<W: Write + Seek> {
-    zip: zip::ZipWriter<W>,
+    /// Taken by `finish` (a zip writer is consumed when finished).
+    zip: Option<zip::ZipWriter<W>>,
+    spool: Option<PathBuf>,
+    files: Vec<(String, PathBuf)>,
 }
 
 impl<W: Write + Seek> ZipSink<W> {
     pub fn new(w: W) -> Self {
         ZipSink {
-            zip: zip::ZipWriter::new(w),
+            zip: Some(zip::ZipWriter::new(w)),
+            spool: None,
+            files: Vec::new(),
         }
+    }
+
+    fn spool(&mut self) -> Result<&Path, WriteError> {
+        if self.spool.is_none() {
+            static N: AtomicUsize = AtomicUsize::new(0);
+            let dir = std::env::temp_dir().join(format!(
+                "linkwork-hsds-{}-{}",
+                std::process::id(),
+                N.fetch_add(1, Ordering::Relaxed)
+            ));
+            fs::create_dir_all(&dir).map_err(|e| WriteError::io(dir.display().to_string(), e))?;
+            self.spool = Some(dir);
+        }
+        Ok(self.spool.as_deref().expect("set above"))
     }
 }
 
 impl<W: Write + Seek> PackageSink for ZipSink<W> {
     type Output = W;
-    fn file(
-        &mut self,
-        name: &str,
-        write: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
-    ) -> Result<(), WriteError> {
+    fn create(&mut self, name: &str) -> Result<Box<dyn Write + Send>, WriteError> {
+        let path = self.spool()?.join(name);
+        let f =
+            fs::File::create(&path).map_err(|e| WriteError::io(path.display().to_string(), e))?;
+        self.files.push((name.to_string(), path));
+        Ok(Box::new(io::BufWriter::new(f)))
+    }
+    fn finish(mut self) -> Result<W, WriteError> {
         let opts = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
-        self.zip
-            .start_file(name, opts)
-            .map_err(|e| WriteError::format(name, e))?;
-        write(&mut self.zip).map_err(|e| WriteError::io(name, e))
-    }
-    fn finish(self) -> Result<W, WriteError> {
-        self.zip.finish().map_err(|e| WriteError::format("zip", e))
+        let mut zip = self.zip.take().expect("finish is called once");
+        for (name, path) in std::mem::take(&mut self.files) {
+            zip.start_file(name.as_str(), opts)
+                .map_err(|e| WriteError::format(&name, e))?;
+            let mut f =
+                fs::File::open(&path).map_err(|e| WriteError::io(path.display().to_string(), e))?;
+            io::copy(&mut f, &mut zip).map_err(|e| WriteError::io(&name, e))?;
+        }
+        zip.finish().map_err(|e| WriteError::format("zip", e))
     }
 }
 
-/// Writes a tabular HSDS 3.1 package: call [`TabularWriter::table`] once per table, then
-/// [`TabularWriter::finish`] to write datapackage.json describing the tables written.
+impl<W: Write + Seek> Drop for ZipSink<W> {
+    fn drop(&mut self) {
+        // A package abandoned half-way leaves no spool behind.
+        if let Some(dir) = self.spool.take() {
+            let _ = fs::remove_dir_all(dir);
+        }
+    }
+}
+
+/// One table's CSV, open for appending.
+struct TableOut {
+    table: &'static TableDef,
+    csv: csv::Writer<Box<dyn Write + Send>>,
+    rows: usize,
+}
+
+/// Writes a tabular HSDS 3.1 package: records are appended, table by table or batch by batch,
+/// each table's CSV opened with its header on its first record; [`TabularWriter::finish`]
+/// writes datapackage.json describing the tables written.
 pub struct TabularWriter<S: PackageSink> {
     sink: S,
-    written: Vec<&'static TableDef>,
+    /// By position in the registry, so datapackage.json lists parents first.
+    tables: BTreeMap<usize, TableOut>,
+}
+
+impl TabularWriter<DirSink> {
+    /// A package in the directory `dir` (created if missing).
+    pub fn create(dir: impl AsRef<Path>) -> Result<Self, WriteError> {
+        Ok(TabularWriter::new(DirSink::new(dir)?))
+    }
+}
+
+impl TabularWriter<ZipSink<fs::File>> {
+    /// A package in a new zip file at `path`.
+    pub fn create_zip(path: impl AsRef<Path>) -> Result<Self, WriteError> {
+        let path = path.as_ref();
+        let f =
+            fs::File::create(path).map_err(|e| WriteError::io(path.display().to_string(), e))?;
+        Ok(TabularWriter::new(ZipSink::new(f)))
+    }
 }
 
 impl<S: PackageSink> TabularWriter<S> {
     pub fn new(sink: S) -> Self {
         TabularWriter {
             sink,
-            written: Vec::new(),
+            tables: BTreeMap::new(),
         }
     }
 
-    /// Writes `table.path` with a header of the table's fields (registry order) and one line per
-    /// record. Returns how many records were written.
+    fn out(&mut self, table: &'static TableDef) -> Result<&mut TableOut, WriteError> {
+        let key = table.order();
+        if !self.tables.contains_key(&key) {
+            let w = self.sink.create(table.path)?;
+            let mut csv = csv::WriterBuilder::new().from_writer(w);
+            csv.write_record(table.fields.iter().map(|f| f.name))
+                .map_err(|e| WriteError::format(table.path, e))?;
+            self.tables.insert(
+                key,
+                TableOut {
+                    table,
+                    csv,
+                    rows: 0,
+                },
+            );
+        }
+        Ok(self.tables.get_mut(&key).expect("inserted above"))
+    }
+
+    /// Appends records of one table (its CSV is `table.path`, with a header of the table's
+    /// fields in registry order). Returns how many records were written.
     pub fn table<I>(&mut self, table: &'static TableDef, records: I) -> Result<usize, WriteError>
     where
         I: IntoIterator,
         I::Item: Borrow<Record>,
     {
-        let mut n = 0usize;
-        let mut wrong: Option<String> = None;
-        let mut records = records.into_iter();
-        self.sink.file(table.path, &mut |w| {
-            let mut csv = csv::WriterBuilder::new().from_writer(w);
-            csv.write_record(table.fields.iter().map(|f| f.name))?;
-            for r in records.by_ref() {
-                let r = r.borrow();
-                if r.table.name != table.name {
-                    wrong = Some(r.table.name.to_string());
-                    break;
-                }
-                csv.write_record(
-                    table
-                        .fields
-                        .iter()
-                        .map(|f| r.get(f.name).map(|v| v.to_cell()).unwrap_or_default()),
-                )?;
-                n += 1;
-            }
-            csv.flush()?;
-            Ok(())
-        })?;
-        if let Some(other) = wrong {
-            return Err(WriteError::format(
-                table.path,
-                format!("a {other} record was given for {}", table.name),
-            ));
-        }
-        if !self.written.iter().any(|t| t.name == table.name) {
-            self.written.push(table);
-        }
-        Ok(n)
-    }
-
-    /// Writes every table that has records in `batch`, in registry order (parents first).
-    pub fn batch(&mut self, batch: &linkwork_domain::hsds::Batch) -> Result<usize, WriteError> {
+        let out = self.out(table)?;
         let mut n = 0;
-        for t in linkwork_domain::hsds::registry::TABLES {
-            if batch.records.iter().any(|r| r.table.name == t.name) {
-                n += self.table(t, batch.records.iter().filter(|r| r.table.name == t.name))?;
+        for r in records {
+            let r = r.borrow();
+            if r.table.name != table.name {
+                return Err(WriteError::format(
+                    table.path,
+                    format!("a {} record was given for {}", r.table.name, table.name),
+                ));
             }
+            write_row(out, r)?;
+            n += 1;
         }
         Ok(n)
     }
 
-    /// Writes datapackage.json and closes the sink.
+    /// Appends records of any tables, each to its table's CSV. Returns how many were written.
+    pub fn write_records<I>(&mut self, records: I) -> Result<usize, WriteError>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Record>,
+    {
+        let mut n = 0;
+        for r in records {
+            let r = r.borrow();
+            let out = self.out(r.table)?;
+            write_row(out, r)?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
+    /// Appends every record of `batch`.
+    pub fn batch(&mut self, batch: &linkwork_domain::hsds::Batch) -> Result<usize, WriteError> {
+        self.write_records(&batch.records)
+    }
+
+    /// Rows written so far per table.
+    pub fn counts(&self) -> BTreeMap<&'static str, usize> {
+        self.tables
+            .values()
+            .map(|t| (t.table.name, t.rows))
+            .collect()
+    }
+
+    /// Flushes every CSV, writes datapackage.json and completes the sink.
     pub fn finish(mut self) -> Result<S::Output, WriteError> {
-        let dp = datapackage(&self.written);
-        self.sink.file("datapackage.json", &mut |w| {
-            serde_json::to_writer_pretty(&mut *w, &dp)?;
-            w.write_all(b"\n")
-        })?;
+        let mut written = Vec::new();
+        for (_, t) in std::mem::take(&mut self.tables) {
+            let mut w = t
+                .csv
+                .into_inner()
+                .map_err(|e| WriteError::io(t.table.path, e.into_error()))?;
+            w.flush().map_err(|e| WriteError::io(t.table.path, e))?;
+            written.push(t.table);
+        }
+        let dp = datapackage(&written);
+        let mut w = self.sink.create("datapackage.json")?;
+        serde_json::to_writer_pretty(&mut w, &dp)
+            .map_err(|e| WriteError::format("datapackage.json", e))?;
+        w.write_all(b"\n")
+            .and_then(|_| w.flush())
+            .map_err(|e| WriteError::io("datapackage.json", e))?;
+        drop(w);
         self.sink.finish()
     }
+}
+
+fn write_row(out: &mut TableOut, r: &Record) -> Result<(), WriteError> {
+    let t = out.table;
+    out.csv
+        .write_record(
+            t.fields
+                .iter()
+                .map(|f| r.get(f.name).map(|v| v.to_cell()).unwrap_or_default()),
+        )
+        .map_err(|e| WriteError::format(t.path, e))?;
+    out.rows += 1;
+    Ok(())
 }
 
 /// A datapackage.json describing `tables` (in the order given).

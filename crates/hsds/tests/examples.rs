@@ -258,6 +258,7 @@ fn written_csv_packages_validate_against_the_official_datapackage() {
     assert!(errors.is_empty(), "{:#?}", &errors[..errors.len().min(20)]);
     let (again, _) = read(&dir, &ReadOptions::default()).unwrap();
     assert_same(&sorted(&m), &sorted(&again), "Miami via CSV");
+    let _ = fs::remove_dir_all(&dir);
 }
 
 fn service_validator() -> jsonschema::Validator {
@@ -338,4 +339,33 @@ fn written_organization_documents_validate_against_the_compiled_organization_sch
     assert_eq!(docs.len(), 1);
     let errors = schema_errors(&v, &docs[0]);
     assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn packages_can_be_written_batch_by_batch() {
+    let (a, _) = read(
+        &common::hsds().join("examples/csv"),
+        &ReadOptions::default(),
+    )
+    .unwrap();
+    // Records of many tables, in chunks, as a generator or an export paging through a database
+    // would hand them over.
+    let dir = common::temp_dir("by-batch");
+    let mut w = TabularWriter::create(&dir).unwrap();
+    for chunk in a.records.chunks(5) {
+        w.write_records(chunk).unwrap();
+    }
+    assert_eq!(w.counts().values().sum::<usize>(), a.records.len());
+    w.finish().unwrap();
+    let (b, _) = read(&dir, &ReadOptions::default()).unwrap();
+    assert_same(&sorted(&a), &sorted(&b), "batch by batch");
+
+    let zip = common::temp_dir("by-batch-zip").join("package.zip");
+    let mut w = TabularWriter::create_zip(&zip).unwrap();
+    for chunk in a.records.rchunks(7) {
+        w.write_records(chunk).unwrap();
+    }
+    w.finish().unwrap();
+    let (c, _) = read(&zip, &ReadOptions::default()).unwrap();
+    assert_same(&sorted(&a), &sorted(&c), "zip batch by batch");
 }

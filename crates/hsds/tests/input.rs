@@ -341,6 +341,7 @@ fn large_ndjson_streams() {
         start.elapsed(),
         reader.report().problems.len()
     );
+    let _ = fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -398,4 +399,62 @@ fn datapackage_resources_name_files_and_progress_knows_the_total() {
         .problems
         .iter()
         .any(|p| p.field.as_deref() == Some("year_incorporated")));
+}
+
+#[test]
+fn problems_inside_pretty_printed_json_name_their_line() {
+    let dir = common::temp_dir("pretty");
+    let mut doc = service(1);
+    doc["phones"] = json!([{"number": "1"}, {"number": "2", "extension": "ext 12"}]);
+    let text = serde_json::to_string_pretty(&doc).unwrap();
+    let want = text
+        .lines()
+        .position(|l| l.contains("\"extension\""))
+        .unwrap()
+        + 1;
+    // The object holding the bad value starts on the line of its opening brace.
+    let object_line = text
+        .lines()
+        .take(want)
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| l.trim_end().ends_with('{'))
+        .unwrap()
+        + 1;
+    let one = dir.join("one.json");
+    fs::write(&one, &text).unwrap();
+    let (_, report) = read(&one, &ReadOptions::default()).unwrap();
+    let p = report
+        .problems
+        .iter()
+        .find(|p| p.field.as_deref() == Some("extension"))
+        .unwrap();
+    assert_eq!(p.pointer.as_deref(), Some("/phones/1"));
+    assert_eq!(p.line, Some(object_line), "{p}");
+
+    // The same document as the second element of a pretty-printed array.
+    let arr = dir.join("many.json");
+    let text = serde_json::to_string_pretty(&json!([service(0), doc])).unwrap();
+    fs::write(&arr, &text).unwrap();
+    let (_, report) = read(&arr, &ReadOptions::default()).unwrap();
+    let p = report
+        .problems
+        .iter()
+        .find(|p| p.field.as_deref() == Some("extension"))
+        .unwrap();
+    assert_eq!(p.pointer.as_deref(), Some("/1/phones/1"));
+    let want = text
+        .lines()
+        .position(|l| l.contains("\"extension\""))
+        .unwrap()
+        + 1;
+    let object_line = text
+        .lines()
+        .take(want)
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| l.trim_end().ends_with('{'))
+        .unwrap()
+        + 1;
+    assert_eq!(p.line, Some(object_line), "{p}");
 }

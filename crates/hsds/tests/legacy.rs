@@ -186,3 +186,37 @@ fn older_tabular_packages_are_upgraded() {
         "dangling references removed"
     );
 }
+
+#[test]
+fn references_to_rows_the_destination_already_has_are_kept() {
+    let dir = common::temp_dir("existing");
+    fs::write(
+        dir.join("services.csv"),
+        "id,organization_id,name,status\ns1,o1,Walks,active\ns2,o2,Talks,active\n",
+    )
+    .unwrap();
+    let o1 = Id::derived("organization", "o1").to_string();
+    let o1_ = o1.clone();
+    let opts = ReadOptions {
+        existing: Some(std::sync::Arc::new(move |t: &str, id: &str| {
+            t == "organization" && id == o1_
+        })),
+        ..Default::default()
+    };
+    let (batch, report) = read(&dir, &opts).unwrap();
+    let s1 = batch
+        .records
+        .iter()
+        .find(|r| r.id() == Some(Id::derived("service", "s1").to_string().as_str()))
+        .unwrap();
+    assert_eq!(s1.get_str("organization_id"), Some(o1.as_str()));
+    assert_eq!(
+        report
+            .problems
+            .iter()
+            .filter(|p| p.action == Action::ReferenceRemoved)
+            .count(),
+        1,
+        "only o2 is missing"
+    );
+}

@@ -82,6 +82,13 @@ fn miami_reads_with_its_known_problems_reported() {
         .any(|p| p.file.ends_with("regular_schedules.csv")
             && p.action == Action::IdDerived
             && p.message.contains("no id")));
+    // ###MON### markers in descriptions: reported, kept.
+    assert!(report
+        .problems
+        .iter()
+        .any(|p| p.field.as_deref() == Some("description")
+            && p.action == Action::Kept
+            && p.message.contains("###MON###")));
     // Status missing in 1.x: repaired to active.
     assert!(report
         .problems
@@ -176,4 +183,60 @@ fn miami_in_strict_mode_stops_at_the_first_error() {
     println!("{msg}");
     assert!(msg.contains("strict"), "{msg}");
     assert!(err.line().is_some(), "{msg}");
+}
+
+#[test]
+fn miami_round_trips_through_ndjson_documents() {
+    use linkwork_domain::hsds::tree;
+    use linkwork_hsds::{write_ndjson, Nester};
+
+    let (a, _) = read(&common::miami(), &ReadOptions::default()).unwrap();
+    let nester = Nester::new(&a.records);
+    let docs = nester.all(&tree::SERVICE, &a.records);
+    assert_eq!(docs.len(), 4089);
+    let dir = common::temp_dir("miami-ndjson");
+    let path = dir.join("services.ndjson");
+    let mut w = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+    write_ndjson(&mut w, &docs).unwrap();
+    drop(w);
+    let (b, report) = read(&path, &ReadOptions::default()).unwrap();
+    let services = |batch: &linkwork_domain::hsds::Batch| {
+        let mut v: Vec<_> = batch
+            .records
+            .iter()
+            .filter(|r| r.table.name == "service")
+            .cloned()
+            .collect();
+        v.sort_by(|x, y| x.id().cmp(&y.id()));
+        v
+    };
+    assert_eq!(services(&a), services(&b));
+    for t in [
+        "phone",
+        "schedule",
+        "language",
+        "contact",
+        "service_at_location",
+        "location",
+        "address",
+        "accessibility",
+    ] {
+        assert_eq!(a.count(t), b.count(t), "{t}");
+    }
+    // Every service attribute comes back with its term and the term's taxonomy.
+    let attrs = |batch: &linkwork_domain::hsds::Batch| {
+        batch
+            .records
+            .iter()
+            .filter(|r| r.table.name == "attribute")
+            .count()
+    };
+    assert_eq!(attrs(&a), attrs(&b));
+    // Terms' parents are not nested in service documents, so those references cannot resolve.
+    assert!(report
+        .problems
+        .iter()
+        .all(|p| p.field.as_deref() == Some("parent_id")
+            || p.severity != linkwork_hsds::Severity::Error));
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -33,7 +33,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".parse().expect("valid address"),
             public_url: None,
             publisher_name: "Linkwork".into(),
-            log: "info".into(),
+            log: "info,tantivy=warn".into(),
         }
     }
 }

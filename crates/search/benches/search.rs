@@ -315,6 +315,16 @@ fn queries(rng: &mut Rng, w: &World, n: usize) -> Vec<(&'static str, SearchQuery
     out
 }
 
+/// CPU time of the whole process (all threads) in clock ticks of 10 ms, from /proc: unlike wall
+/// time it does not count waiting for a core that other work holds (the machine is shared).
+fn cpu_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    // Fields 14 and 15 (utime, stime) of the full line are 12 and 13 after the command name.
+    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+}
+
 fn pct(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i].as_secs_f64() * 1000.0
@@ -368,41 +378,47 @@ fn run(n: usize) {
 
 fn queries_and_report(idx: &SearchIndex, w: &World) {
     let mut qrng = Rng(7);
-    let qs = queries(&mut qrng, w, 400);
+    let qs = if std::env::var_os("LW_BENCH_CASE").is_some() { Vec::new() } else { queries(&mut qrng, w, 400) };
     // Warm-up: page cache and lazily opened structures.
     for (_, q) in qs.iter().take(200) {
         idx.search(q).unwrap();
     }
-    let mut kinds: Vec<(&str, Vec<Duration>, usize)> = Vec::new();
+    let mut kinds: Vec<(&str, Vec<Duration>, usize, u64)> = Vec::new();
     for (kind, q) in &qs {
+        let c = cpu_ticks();
         let t = Instant::now();
         let r = idx.search(q).unwrap();
         let el = t.elapsed();
+        let ticks = cpu_ticks() - c;
         match kinds.iter_mut().find(|k| k.0 == *kind) {
             Some(k) => {
                 k.1.push(el);
                 k.2 += r.total;
+                k.3 += ticks;
             }
-            None => kinds.push((kind, vec![el], r.total)),
+            None => kinds.push((kind, vec![el], r.total, ticks)),
         }
     }
-    println!("{:<24} {:>7} {:>9} {:>9} {:>9} {:>12}", "query kind", "queries", "p50 ms", "p99 ms", "max ms", "mean total");
+    println!("{:<24} {:>7} {:>9} {:>9} {:>9} {:>12} {:>11}", "query kind", "queries", "p50 ms", "p99 ms", "max ms", "mean total", "cpu ms/q");
     let mut all: Vec<Duration> = Vec::new();
-    for (kind, mut t, totals) in kinds {
+    for (kind, mut t, totals, ticks) in kinds {
         t.sort();
         all.extend(&t);
         println!(
-            "{:<24} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>12}",
+            "{:<24} {:>7} {:>9.2} {:>9.2} {:>9.2} {:>12} {:>11.2}",
             kind,
             t.len(),
             pct(&t, 0.5),
             pct(&t, 0.99),
             pct(&t, 1.0),
-            totals / t.len()
+            totals / t.len(),
+            ticks as f64 * 10.0 / t.len() as f64
         );
     }
     all.sort();
-    println!("{:<24} {:>7} {:>9.2} {:>9.2} {:>9.2}", "all", all.len(), pct(&all, 0.5), pct(&all, 0.99), pct(&all, 1.0));
+    if !all.is_empty() {
+        println!("{:<24} {:>7} {:>9.2} {:>9.2} {:>9.2}", "all", all.len(), pct(&all, 0.5), pct(&all, 0.99), pct(&all, 1.0));
+    }
     if std::env::var_os("LW_BENCH_DETAIL").is_some() {
         detail(idx, w);
     }
@@ -433,10 +449,15 @@ fn detail(idx: &SearchIndex, w: &World) {
         ("text support", SearchQuery { text: Some("support".into()), ..base.clone() }),
     ];
     println!("{:<24} {:>9} {:>9} {:>10}", "single case", "p50 ms", "max ms", "total");
+    // LW_BENCH_CASE=name runs only that case, many times (for a profiler).
+    let only = std::env::var("LW_BENCH_CASE").ok();
     for (name, q) in cases {
+        if only.as_deref().is_some_and(|o| o != name) {
+            continue;
+        }
         let mut t: Vec<Duration> = Vec::new();
         let mut total = 0;
-        for _ in 0..30 {
+        for _ in 0..if only.is_some() { 300 } else { 30 } {
             let s = Instant::now();
             total = idx.search(&q).unwrap().total;
             t.push(s.elapsed());

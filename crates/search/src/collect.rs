@@ -4,7 +4,7 @@
 //!
 //! It relies on the documents of one service being adjacent in their segment (they are always
 //! written in one batch, see `SearchIndex::index_services`), which turns deduplication by service
-//! into comparing each document's service key with the previous one's.
+//! into comparing each document's service number (see `facts`) with the previous one's.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -12,17 +12,20 @@ use std::sync::Arc;
 
 use linkwork_domain::geo::Point;
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader};
 
-use crate::facts::SegmentFacts;
-use crate::schema::NO_COORD;
+use crate::facts::{DocFacts, SegmentFacts};
+use crate::schema::{CAPACITY_SOME, NO_COORD};
 
 const EARTH_RADIUS_M: f64 = 6_371_008.8;
 /// The fast planar distance is trusted to this relative error (and 1 m); anything closer to a
 /// decision than that is settled with the exact haversine distance.
 const APPROX_MARGIN: f64 = 0.01;
-/// Beyond this the planar approximation is not trusted at all.
+/// Beyond this the planar approximation is not trusted at all...
 const APPROX_LIMIT_M: f64 = 300_000.0;
+/// ...nor anywhere from an origin this close to a pole, where meridians converge too fast.
+const APPROX_MAX_LAT: f64 = 70.0;
 
 /// Distances from one point: a cheap planar estimate for every candidate, the exact great-circle
 /// distance only when a decision depends on it.
@@ -35,6 +38,8 @@ pub struct Origin {
     lat_rad: f64,
     cos_lat: f64,
     sin_lat: f64,
+    /// Distances up to which the estimate is trusted (0 near the poles).
+    approx_limit: f64,
     pub radius_m: Option<f64>,
 }
 
@@ -45,9 +50,12 @@ impl Origin {
             let b = point.bounding_box(r.max(0.0));
             // Across the antimeridian the longitude test is left to the distance.
             let (lo, hi) = if b.min_lon < -180.0 || b.max_lon > 180.0 { (-180.0, 180.0) } else { (b.min_lon, b.max_lon) };
-            (b.min_lat, b.max_lat, lo, hi)
+            // Widened by about a metre: the cached coordinates are rounded to single precision.
+            const EPS: f64 = 1e-5;
+            (b.min_lat - EPS, b.max_lat + EPS, lo - EPS, hi + EPS)
         });
-        Origin { point, bbox, lat_rad, cos_lat: lat_rad.cos(), sin_lat: lat_rad.sin(), radius_m }
+        let approx_limit = if point.lat().abs() > APPROX_MAX_LAT { 0.0 } else { APPROX_LIMIT_M };
+        Origin { point, bbox, lat_rad, cos_lat: lat_rad.cos(), sin_lat: lat_rad.sin(), approx_limit, radius_m }
     }
 
     #[inline]
@@ -59,7 +67,7 @@ impl Origin {
     }
 
     /// Equirectangular distance at the mean latitude, cos(mean) from a first-order expansion:
-    /// arithmetic only, well within `APPROX_MARGIN` of the haversine up to `APPROX_LIMIT_M`.
+    /// arithmetic only, well within `APPROX_MARGIN` of the haversine up to `approx_limit`.
     #[inline]
     fn approx(&self, lat: f64, lon: f64) -> f64 {
         let dlat = lat.to_radians() - self.lat_rad;
@@ -74,7 +82,6 @@ impl Origin {
         EARTH_RADIUS_M * (dlat * dlat + x * x).sqrt()
     }
 
-    #[inline]
     fn exact(&self, lat: f64, lon: f64) -> f64 {
         match Point::new(lat, lon) {
             Ok(p) => self.point.distance_m(&p),
@@ -87,7 +94,7 @@ impl Origin {
     #[inline]
     fn within(&self, approx: f64, exact: impl FnOnce() -> f64) -> bool {
         let Some(r) = self.radius_m else { return true };
-        if approx > APPROX_LIMIT_M {
+        if approx > self.approx_limit {
             return exact() <= r;
         }
         let slack = approx * APPROX_MARGIN + 1.0;
@@ -98,6 +105,33 @@ impl Origin {
         } else {
             exact() <= r
         }
+    }
+}
+
+/// Conditions on the few values cached per document (see `facts`): checking them costs an
+/// array read, where a query clause on a term most documents have costs a full list walk.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DocFilter {
+    pub age: Option<u8>,
+    /// Bit per allowed cost code; 0 when cost does not matter.
+    pub cost_mask: u8,
+    pub wheelchair: bool,
+    pub capacity: bool,
+}
+
+impl DocFilter {
+    /// Without short-circuits: on scattered data a mispredicted branch costs more than the few
+    /// comparisons it would skip.
+    #[inline(always)]
+    fn accepts(&self, f: &DocFacts) -> bool {
+        let age_ok = match self.age {
+            Some(a) => (f.min_age <= a) & (a <= f.max_age),
+            None => true,
+        };
+        let cost_ok = (self.cost_mask == 0) | (self.cost_mask & (1 << f.cost()) != 0);
+        let wheelchair_ok = !self.wheelchair | f.wheelchair();
+        let capacity_ok = !self.capacity | (u64::from(f.capacity()) == CAPACITY_SOME);
+        !f.hidden() & age_ok & cost_ok & wheelchair_ok & capacity_ok
     }
 }
 
@@ -156,9 +190,8 @@ pub struct RankCollector {
     pub k: usize,
     pub order: Order,
     pub scoring: bool,
-    /// Only people of this age: checked here, on the cached age limits, rather than with two
-    /// range queries that would each scan a column.
-    pub age: Option<u16>,
+    /// Conditions checked here on cached values rather than by the query.
+    pub filter: DocFilter,
     /// Facts of each segment, by segment ordinal.
     pub facts: Vec<Arc<SegmentFacts>>,
 }
@@ -169,11 +202,14 @@ impl Collector for RankCollector {
 
     fn for_segment(&self, segment_ord: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<RankSegment> {
         let facts = match self.facts.get(segment_ord as usize) {
-            Some(f) if f.service.len() == reader.max_doc() as usize => f.clone(),
+            Some(f) if f.docs.len() == reader.max_doc() as usize => f.clone(),
             _ => Arc::new(SegmentFacts::load(reader)?),
         };
         let geo = match self.order {
-            Order::Distance(origin) => Some(origin),
+            Order::Distance(origin) => {
+                let ff = reader.fast_fields();
+                Some((origin, ff.f64("lat")?, ff.f64("lon")?))
+            }
             Order::Relevance => None,
         };
         Ok(RankSegment {
@@ -182,7 +218,7 @@ impl Collector for RankCollector {
             k: self.k,
             facts,
             geo,
-            age: self.age,
+            filter: self.filter,
             total: 0,
             run: None,
             heap: BinaryHeap::with_capacity(self.k + 1),
@@ -207,10 +243,10 @@ struct Run {
     service: u32,
     doc: DocId,
     score: Score,
-    /// Planar estimate of the distance and the coordinates it came from.
+    /// Planar estimate of the distance; infinite without coordinates.
     approx: f64,
-    lat: f64,
-    lon: f64,
+    /// Whether the document has coordinates.
+    placed: bool,
 }
 
 pub struct RankSegment {
@@ -218,8 +254,9 @@ pub struct RankSegment {
     scoring: bool,
     k: usize,
     facts: Arc<SegmentFacts>,
-    geo: Option<Origin>,
-    age: Option<u16>,
+    /// The origin, and the exact coordinates for decisions at the edge.
+    geo: Option<(Origin, Column<f64>, Column<f64>)>,
+    filter: DocFilter,
     total: usize,
     run: Option<Run>,
     /// Max-heap: the worst kept hit on top, ready to be replaced.
@@ -236,9 +273,14 @@ impl RankSegment {
                 let cand = Ranked { key: -f64::from(run.score), score: run.score, distance_m: None, address };
                 self.offer(cand);
             }
-            Some(origin) => {
+            Some((origin, lat_col, lon_col)) => {
                 let origin = *origin;
-                if run.lat == NO_COORD {
+                // The exact coordinates, from the column (the cache holds rounded ones).
+                let exact_at = |doc: DocId| match (lat_col.first(doc), lon_col.first(doc)) {
+                    (Some(la), Some(lo)) => origin.exact(la, lo),
+                    _ => f64::INFINITY,
+                };
+                if !run.placed {
                     if origin.radius_m.is_some() {
                         return;
                     }
@@ -247,8 +289,7 @@ impl RankSegment {
                     return;
                 }
                 let mut exact: Option<f64> = None;
-                let (lat, lon) = (run.lat, run.lon);
-                if !origin.within(run.approx, || *exact.insert(origin.exact(lat, lon))) {
+                if !origin.within(run.approx, || *exact.insert(exact_at(run.doc))) {
                     return;
                 }
                 self.total += 1;
@@ -258,11 +299,11 @@ impl RankSegment {
                 // Only a hit that may beat the worst kept one is measured exactly.
                 if self.heap.len() >= self.k {
                     let worst = self.heap.peek().map(|w| w.key).unwrap_or(f64::INFINITY);
-                    if run.approx <= APPROX_LIMIT_M && run.approx - (run.approx * APPROX_MARGIN + 1.0) > worst {
+                    if run.approx <= origin.approx_limit && run.approx - (run.approx * APPROX_MARGIN + 1.0) > worst {
                         return;
                     }
                 }
-                let d = exact.unwrap_or_else(|| origin.exact(lat, lon));
+                let d = exact.unwrap_or_else(|| exact_at(run.doc));
                 self.offer(Ranked { key: d, score: run.score, distance_m: Some(d), address });
             }
         }
@@ -292,6 +333,30 @@ impl SegmentCollector for RankSegment {
     }
 
     fn collect_block(&mut self, docs: &[DocId]) {
+        if !self.scoring && self.geo.is_none() && self.heap.len() >= self.k && self.k > 0 {
+            // Unscored, in index order, page full: no later document can enter the page, so
+            // all that is left is counting services, in a loop tight enough for a million
+            // documents. Each change of service completes the previous run, which counts.
+            if let Some(run) = &mut self.run {
+                let filter = self.filter;
+                let facts = &self.facts.docs;
+                let (mut service, mut first) = (run.service, run.doc);
+                let mut completed = 0;
+                // Branch-free: services of one to three documents make the "new service" test
+                // a coin toss for the branch predictor.
+                for &doc in docs {
+                    let f = facts[doc as usize];
+                    let new = filter.accepts(&f) & (f.service != service);
+                    completed += usize::from(new);
+                    service = if new { f.service } else { service };
+                    first = if new { doc } else { first };
+                }
+                self.total += completed;
+                run.service = service;
+                run.doc = first;
+                return;
+            }
+        }
         for doc in docs {
             self.collect_one(*doc, 0.0);
         }
@@ -307,25 +372,21 @@ impl RankSegment {
     #[inline]
     fn collect_one(&mut self, doc: DocId, score: Score) {
         let d = doc as usize;
-        let facts = &*self.facts;
-        if facts.hidden[d] {
+        let facts = self.facts.docs[d];
+        if !self.filter.accepts(&facts) {
             return;
         }
-        if let Some(age) = self.age {
-            if facts.min_age[d] > age || facts.max_age[d] < age {
-                return;
-            }
-        }
-        let service = facts.service[d];
-        let (approx, lat, lon) = match &self.geo {
-            Some(origin) => {
-                let (lat, lon) = (facts.lat[d], facts.lon[d]);
+        let service = facts.service;
+        let (approx, placed) = match &self.geo {
+            Some((origin, _, _)) => {
+                let [lat, lon] = self.facts.coords[d];
+                let (lat, lon) = (f64::from(lat), f64::from(lon));
                 if lat == NO_COORD {
-                    (f64::INFINITY, lat, lon)
+                    (f64::INFINITY, false)
                 } else if !origin.in_box(lat, lon) {
                     return;
                 } else {
-                    (origin.approx(lat, lon), lat, lon)
+                    (origin.approx(lat, lon), true)
                 }
             }
             None => {
@@ -337,11 +398,11 @@ impl RankSegment {
                     }
                     if !self.scoring && self.heap.len() >= self.k {
                         self.total += 1;
-                        self.run = Some(Run { service, doc, score, approx: 0.0, lat: NO_COORD, lon: NO_COORD });
+                        self.run = Some(Run { service, doc, score, approx: 0.0, placed: false });
                         return;
                     }
                 }
-                (0.0, NO_COORD, NO_COORD)
+                (0.0, false)
             }
         };
         if let Some(run) = &mut self.run {
@@ -349,12 +410,12 @@ impl RankSegment {
                 // Another site of the same service: keep the nearest, or the best scored.
                 let better = if self.geo.is_some() { approx < run.approx } else { score > run.score };
                 if better {
-                    *run = Run { service, doc, score, approx, lat, lon };
+                    *run = Run { service, doc, score, approx, placed };
                 }
                 return;
             }
         }
         self.flush();
-        self.run = Some(Run { service, doc, score, approx, lat, lon });
+        self.run = Some(Run { service, doc, score, approx, placed });
     }
 }

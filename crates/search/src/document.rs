@@ -175,6 +175,7 @@ pub fn service_documents(f: &Fields, s: &ServiceDoc, tree: &TaxonomyTree, today:
         let point = loc.and_then(|l| l.point());
         d.add_f64(f.lat, point.map(|p| p.lat()).unwrap_or(NO_COORD));
         d.add_f64(f.lon, point.map(|p| p.lon()).unwrap_or(NO_COORD));
+        d.add_u64(f.lat_band, point.map(|p| lat_band(p.lat())).unwrap_or(0));
         d.add_u64(f.wheelchair, u64::from(loc.map(|l| l.wheelchair_accessible()).unwrap_or(false)));
         if let Some(l) = loc {
             if !l.id.is_empty() {

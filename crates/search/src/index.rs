@@ -13,7 +13,7 @@ use tantivy::query::AllQuery;
 use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
-use crate::collect::{Order, Origin, RankCollector};
+use crate::collect::{Order, Origin, Page, RankCollector};
 use crate::document::service_documents;
 use crate::error::Result;
 use crate::facts::FactsCache;
@@ -228,26 +228,54 @@ impl SearchIndex {
             Some(t) if !t.trim().is_empty() => query_words(t, &searcher, &self.fields)?,
             _ => Vec::new(),
         };
-        let scoring = !words.is_empty() && q.near.is_none();
-        let query = build(q, &words, &self.fields, scoring);
         let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit.min(MAX_LIMIT) };
-        let order = match q.near {
-            Some(p) => Order::Distance(Origin::new(p, q.radius_m)),
-            None => Order::Relevance,
+        let k = q.offset.saturating_add(limit);
+        let page = match (q.near, q.radius_m) {
+            // With words, the text already narrows to few documents: one pass measures them all.
+            (Some(_), None) if words.is_empty() => self.nearest(&searcher, q, &words, k)?,
+            _ => self.run(&searcher, q, &words, k)?,
         };
-        let collector = RankCollector {
-            k: q.offset.saturating_add(limit),
-            order,
-            scoring,
-            age: q.age.map(|a| a.min(u32::from(u16::MAX)) as u16),
-            facts: self.facts.for_searcher(&searcher)?,
-        };
-        let page = searcher.search(query.as_ref(), &collector)?;
         let mut hits = Vec::with_capacity(limit);
         for r in page.best.into_iter().skip(q.offset) {
             hits.push(self.hit(&searcher, q, &words, r.address, r.score, r.distance_m)?);
         }
         Ok(SearchResults { total: page.total, hits })
+    }
+
+    /// One pass: the query's matches, counted by service, the best `k` kept.
+    fn run(&self, searcher: &Searcher, q: &SearchQuery, words: &[QueryWord], k: usize) -> Result<Page> {
+        let scoring = !words.is_empty() && q.near.is_none();
+        let (query, filter) = build(q, words, &self.fields, scoring, searcher)?;
+        let order = match q.near {
+            Some(p) => Order::Distance(Origin::new(p, q.radius_m)),
+            None => Order::Relevance,
+        };
+        let collector = RankCollector { k, order, scoring, filter, facts: self.facts.for_searcher(searcher)? };
+        Ok(searcher.search(query.as_ref(), &collector)?)
+    }
+
+    /// Nearest first with no radius. Measuring every match would cost a distance per document
+    /// of the directory; instead growing radii are tried until one holds a full page (the `k`
+    /// nearest are then within it, as everything outside is further than all of them), and the
+    /// total comes from a count without the point, which needs no distances.
+    fn nearest(&self, searcher: &Searcher, q: &SearchQuery, words: &[QueryWord], k: usize) -> Result<Page> {
+        for radius_m in [5_000.0, 25_000.0, 100_000.0] {
+            let within = SearchQuery { radius_m: Some(radius_m), ..q.clone() };
+            let page = self.run(searcher, &within, words, k)?;
+            if page.best.len() >= k {
+                let everywhere = SearchQuery { near: None, radius_m: None, text: None, offset: 0, limit: 1, ..q.clone() };
+                let total = self.count(searcher, &everywhere, words)?;
+                return Ok(Page { total, best: page.best });
+            }
+        }
+        self.run(searcher, q, words, k)
+    }
+
+    /// Services matching, without ranking: `q` without a point, `words` unscored.
+    fn count(&self, searcher: &Searcher, q: &SearchQuery, words: &[QueryWord]) -> Result<usize> {
+        let (query, filter) = build(q, words, &self.fields, false, searcher)?;
+        let collector = RankCollector { k: 1, order: Order::Relevance, scoring: false, filter, facts: self.facts.for_searcher(searcher)? };
+        Ok(searcher.search(query.as_ref(), &collector)?.total)
     }
 
     fn hit(&self, searcher: &Searcher, q: &SearchQuery, words: &[QueryWord], at: DocAddress, score: f32, distance_m: Option<f64>) -> Result<SearchHit> {

@@ -7,10 +7,12 @@ use chrono::{Timelike, Weekday};
 use linkwork_domain::schedule::WeeklyHours;
 use linkwork_domain::search::{CostFilter, SearchQuery};
 use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::schema::IndexRecordOption;
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
+use crate::collect::DocFilter;
+use crate::facts::NO_AGE_LIMIT;
 use crate::schema::*;
 
 /// A match in the service name counts this much more than one elsewhere in the listing.
@@ -96,22 +98,20 @@ fn any_of(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     }
 }
 
-fn f64_range(field: Field, lo: f64, hi: f64) -> Box<dyn Query> {
-    Box::new(RangeQuery::new(
-        Bound::Included(Term::from_field_f64(field, lo)),
-        Bound::Included(Term::from_field_f64(field, hi)),
-    ))
-}
-
 pub fn slot(day: Weekday, time: chrono::NaiveTime) -> u64 {
     // Seconds are dropped on purpose: 10:00:30 is in the 10:00 slot.
     let t = chrono::NaiveTime::from_hms_opt(time.hour(), time.minute(), 0).unwrap_or(time);
     u64::from(WeeklyHours::slot_of(day, t))
 }
 
-/// The whole query. Text words each must match; every filter narrows without changing scores.
-/// `scoring` says whether the collector ranks by score.
-pub fn build(q: &SearchQuery, words: &[QueryWord], f: &Fields, scoring: bool) -> Box<dyn Query> {
+/// The whole query, and the conditions left to the collector. Text words each must match; every
+/// filter narrows without changing scores. `scoring` says whether the collector ranks by score.
+///
+/// Selective conditions (words, category, language, opening slot, organization) are posting
+/// lists that lead the search. Cost, access, capacity and age are true of large shares of the
+/// directory: they are checked on cached per-document values, and only when nothing else
+/// narrows does the rarest of them (or the latitude band of a radius) become the lead.
+pub fn build(q: &SearchQuery, words: &[QueryWord], f: &Fields, scoring: bool, searcher: &Searcher) -> tantivy::Result<(Box<dyn Query>, DocFilter)> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for w in words {
         let mut alternatives: Vec<(Occur, Box<dyn Query>)> = vec![
@@ -131,44 +131,87 @@ pub fn build(q: &SearchQuery, words: &[QueryWord], f: &Fields, scoring: bool) ->
         clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
     }
 
+    // How many documents the narrowest clause so far may match, to choose the lead below.
+    let mut narrowest: u64 = u64::MAX;
+    for w in words {
+        let n = if w.fuzzy > 0 {
+            0 // unknown words: their near misses are assumed rare
+        } else {
+            searcher.doc_freq(&Term::from_field_text(f.name, &w.stem))? + searcher.doc_freq(&Term::from_field_text(f.body, &w.stem))?
+        };
+        narrowest = narrowest.min(n);
+    }
     if !q.taxonomy_term_ids.is_empty() {
-        let ids = q.taxonomy_term_ids.iter().map(|id| term_query(Term::from_field_text(f.taxonomy, id.trim()))).collect();
-        clauses.push(filter(any_of(ids), scoring));
+        let terms: Vec<Term> = q.taxonomy_term_ids.iter().map(|id| Term::from_field_text(f.taxonomy, id.trim())).collect();
+        let mut n = 0;
+        for t in &terms {
+            n += searcher.doc_freq(t)?;
+        }
+        narrowest = narrowest.min(n);
+        clauses.push(filter(any_of(terms.into_iter().map(term_query).collect()), scoring));
     }
-    match q.cost {
-        Some(CostFilter::Free) => clauses.push(filter(term_query(Term::from_field_u64(f.cost, COST_FREE)), scoring)),
-        Some(CostFilter::LowCost) => clauses.push(filter(
-            any_of(vec![term_query(Term::from_field_u64(f.cost, COST_FREE)), term_query(Term::from_field_u64(f.cost, COST_LOW))]),
-            scoring,
-        )),
-        None => {}
-    }
+    let mut single = |t: Term, clauses: &mut Vec<(Occur, Box<dyn Query>)>| -> tantivy::Result<()> {
+        narrowest = narrowest.min(searcher.doc_freq(&t)?);
+        clauses.push(filter(term_query(t), scoring));
+        Ok(())
+    };
     if let Some(lang) = q.language.as_deref().map(|l| l.trim().to_lowercase()).filter(|l| !l.is_empty()) {
-        clauses.push(filter(term_query(Term::from_field_text(f.language, &lang)), scoring));
-    }
-    if q.wheelchair {
-        clauses.push(filter(term_query(Term::from_field_u64(f.wheelchair, 1)), scoring));
+        single(Term::from_field_text(f.language, &lang), &mut clauses)?;
     }
     if let Some((day, time)) = q.open_at {
-        clauses.push(filter(term_query(Term::from_field_u64(f.slot, slot(day, time))), scoring));
-    }
-    // Age is checked by the collector on cached limits (see `collect`).
-    if q.has_capacity {
-        clauses.push(filter(term_query(Term::from_field_u64(f.capacity, CAPACITY_SOME)), scoring));
+        single(Term::from_field_u64(f.slot, slot(day, time)), &mut clauses)?;
     }
     if let Some(org) = q.organization_id.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
-        clauses.push(filter(term_query(Term::from_field_text(f.organization_id, org)), scoring));
+        single(Term::from_field_text(f.organization_id, org), &mut clauses)?;
     }
-    if let (Some(p), Some(r), true) = (q.near, q.radius_m, clauses.is_empty()) {
-        // Nothing else narrows: a range on the latitude fast field, scanned a block at a time,
-        // picks the band of the bounding box. Otherwise the other clauses lead and the
-        // collector checks the box and the exact radius on cached coordinates, which is cheaper
-        // than seeking into range scans (measured: 3-5x at a million services).
-        let b = p.bounding_box(r.max(0.0));
-        clauses.push(filter(f64_range(f.lat, b.min_lat, b.max_lat), scoring));
+
+    let doc_filter = DocFilter {
+        age: q.age.map(|a| a.min(u32::from(NO_AGE_LIMIT - 1)) as u8),
+        cost_mask: match q.cost {
+            Some(CostFilter::Free) => 1 << COST_FREE,
+            Some(CostFilter::LowCost) => (1 << COST_FREE) | (1 << COST_LOW),
+            None => 0,
+        },
+        wheelchair: q.wheelchair,
+        capacity: q.has_capacity,
+    };
+    if let (Some(p), Some(r)) = (q.near, q.radius_m) {
+        // A range on the latitude fast field picks the band of the bounding box; the collector
+        // then checks the box and the exact radius on cached coordinates. The range is left out
+        // when a clause already narrows to a few documents: seeking into a range scan costs a
+        // scan of a block of values per seek, far more than the collector's check (measured:
+        // 3-5x at a million services). Broad clauses, on the contrary, leapfrog through it.
+        if clauses.is_empty() || narrowest > searcher.num_docs() / 8 {
+            let b = p.bounding_box(r.max(0.0));
+            let band = Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_u64(f.lat_band, lat_band(b.min_lat))),
+                Bound::Included(Term::from_field_u64(f.lat_band, lat_band(b.max_lat))),
+            ));
+            clauses.push(filter(band, scoring));
+        }
     }
     if clauses.is_empty() {
-        clauses.push((Occur::Must, Box::new(AllQuery)));
+        // The rarest of the broad conditions leads (it is still checked by the collector).
+        let mut broad: Vec<(u64, Vec<Term>)> = Vec::new();
+        if doc_filter.cost_mask != 0 {
+            let codes: Vec<u64> = [COST_FREE, COST_LOW].into_iter().filter(|c| doc_filter.cost_mask & (1 << c) != 0).collect();
+            broad.push((0, codes.into_iter().map(|c| Term::from_field_u64(f.cost, c)).collect()));
+        }
+        if q.wheelchair {
+            broad.push((0, vec![Term::from_field_u64(f.wheelchair, 1)]));
+        }
+        if q.has_capacity {
+            broad.push((0, vec![Term::from_field_u64(f.capacity, CAPACITY_SOME)]));
+        }
+        for b in &mut broad {
+            for t in &b.1 {
+                b.0 += searcher.doc_freq(t)?;
+            }
+        }
+        match broad.into_iter().min_by_key(|b| b.0) {
+            Some((_, terms)) => clauses.push(filter(any_of(terms.into_iter().map(term_query).collect()), scoring)),
+            None => clauses.push((Occur::Must, Box::new(AllQuery))),
+        }
     }
-    Box::new(BooleanQuery::new(clauses))
+    Ok((Box::new(BooleanQuery::new(clauses)), doc_filter))
 }

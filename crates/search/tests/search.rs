@@ -57,7 +57,7 @@ fn term(id: &str) -> serde_json::Value {
 }
 
 fn services() -> Vec<ServiceDoc> {
-    let v = vec![
+    let v = [
         json!({
             "id": "walk", "name": "Riverside Walking Group",
             "description": "Gentle walks along the river for all abilities.",
@@ -183,6 +183,13 @@ fn cost_filters() {
     assert!(free.hits.iter().all(|h| h.reasons.contains(&MatchReason::Free)));
     let low = idx.search(&SearchQuery { cost: Some(CostFilter::LowCost), ..q() }).unwrap();
     assert_eq!(sorted(&low), vec!["debt", "lunch", "walk"]);
+    // Several broad conditions together: one leads, the others are checked per document.
+    let low_access = idx.search(&SearchQuery { cost: Some(CostFilter::LowCost), wheelchair: true, ..q() }).unwrap();
+    assert_eq!(sorted(&low_access), vec!["lunch", "walk"]);
+    let free_access_room = SearchQuery { cost: Some(CostFilter::Free), wheelchair: true, has_capacity: true, age: Some(30), ..q() };
+    assert_eq!(ids(&idx.search(&free_access_room).unwrap()), vec!["walk"]);
+    let paid_text = SearchQuery { text: Some("club".into()), cost: Some(CostFilter::Free), ..q() };
+    assert_eq!(idx.search(&paid_text).unwrap().total, 0, "checked per document under a text lead too");
 }
 
 #[test]
@@ -348,6 +355,15 @@ fn reindexing_replaces_a_services_documents() {
     idx.commit(4).unwrap();
     assert_eq!(idx.num_docs(), 0);
     assert_eq!(idx.last_seq().unwrap(), Some(4));
+
+    // A full rebuild: clear and index again before one commit.
+    idx.index_services_on(&services(), &tree(), today()).unwrap();
+    idx.commit(5).unwrap();
+    idx.clear().unwrap();
+    idx.index_services_on(&services(), &tree(), today()).unwrap();
+    idx.commit(6).unwrap();
+    assert_eq!(idx.num_docs(), 6);
+    assert_eq!(idx.search(&q()).unwrap().total, 4);
 }
 
 #[test]

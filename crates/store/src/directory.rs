@@ -183,6 +183,23 @@ impl Store {
         Ok(rows)
     }
 
+    /// Coordinates of the locations whose address has `postcode` (case and spaces ignored).
+    pub async fn postcode_points(&self, postcode: &str) -> Result<Vec<(f64, f64)>> {
+        let norm = postcode.replace(' ', "").to_uppercase();
+        let sql = "SELECT l.\"latitude\", l.\"longitude\" FROM \"location\" l JOIN \"address\" a ON a.\"location_id\" = l.\"id\" \
+                   WHERE REPLACE(UPPER(a.\"postal_code\"), ' ', '') = $1 AND l.\"latitude\" IS NOT NULL AND l.\"longitude\" IS NOT NULL";
+        let rows: Vec<(f64, f64)> = on_pool!(&self.db, p => sqlx::query_as(sql).bind(norm.as_str()).fetch_all(p).await)?;
+        Ok(rows)
+    }
+
+    /// Every id of a table (for telling an import which references already resolve).
+    pub async fn all_ids(&self, table_name: &str) -> Result<Vec<String>> {
+        let t = table(table_name);
+        let sql = format!("SELECT \"id\" FROM \"{}\"", t.name);
+        let rows: Vec<(String,)> = on_pool!(&self.db, p => sqlx::query_as(&sql).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
     pub async fn count(&self, table_name: &str) -> Result<u64> {
         let t = table(table_name);
         let sql = format!("SELECT COUNT(*) FROM \"{}\"", t.name);
@@ -437,6 +454,17 @@ impl DirectoryWriter {
             bind_all!(sqlx::query(&sql), params).execute(c).await?;
         });
         Ok(())
+    }
+
+    /// Records an import and its report summary with the data it brought, in the same transaction.
+    pub async fn record_import(&mut self, source: &str, format: &str, started_at: &str, summary: &str) -> Result<String> {
+        let id = linkwork_domain::Id::new().to_string();
+        let finished = linkwork_domain::hsds::value::format_datetime(Utc::now());
+        let sql = "INSERT INTO directory_import (id, source, format, started_at, finished_at, summary) VALUES ($1, $2, $3, $4, $5, $6)";
+        on_tx!(&mut self.tx, c => {
+            sqlx::query(sql).bind(id.as_str()).bind(source).bind(format).bind(started_at).bind(finished.as_str()).bind(summary).execute(c).await?;
+        });
+        Ok(id)
     }
 
     /// Deletes a row (and, through foreign keys, what hangs off it).

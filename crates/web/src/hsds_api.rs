@@ -372,11 +372,7 @@ async fn list_service_at_locations(State(state): State<AppState>, Query(q): Quer
 }
 
 pub(crate) async fn postcode_centroid(state: &AppState, postcode: &str) -> ApiResult<Option<Point>> {
-    let norm = postcode.replace(' ', "").to_uppercase();
-    let addresses = state.store().select_in("address", "postal_code", &[postcode.to_string(), norm.clone(), postcode.to_uppercase()]).await?;
-    let locations: Vec<String> = addresses.iter().filter_map(|a| a.get_str("location_id").map(str::to_string)).collect();
-    let locs = state.store().select_in("location", "id", &locations).await?;
-    let pts: Vec<(f64, f64)> = locs.iter().filter_map(|l| Some((l.get_f64("latitude")?, l.get_f64("longitude")?))).collect();
+    let pts = state.store().postcode_points(postcode).await?;
     if pts.is_empty() {
         return Ok(None);
     }
