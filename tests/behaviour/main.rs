@@ -6,4 +6,7 @@ mod support;
 
 mod browser;
 mod directory_store;
+mod cli;
 mod hsds_api;
+mod import_export;
+mod search_follow;

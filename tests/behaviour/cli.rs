@@ -1,0 +1,102 @@
+//! The `linkwork` program as an administrator uses it: clear help, clear refusals, and an import
+//! that, killed half-way, leaves the database exactly as it was.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// The `linkwork` binary beside this test binary, built if it is not there yet.
+fn linkwork() -> &'static PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().unwrap();
+        let dir = exe.parent().unwrap().parent().unwrap().to_path_buf();
+        let bin = dir.join("linkwork");
+        let status = Command::new(env!("CARGO"))
+            .args(["build", "-p", "linkwork", "--bin", "linkwork"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "the linkwork binary builds");
+        assert!(bin.exists(), "{} exists", bin.display());
+        bin
+    })
+}
+
+fn run(args: &[&str], data: &std::path::Path) -> std::process::Output {
+    Command::new(linkwork()).arg("--data-dir").arg(data).args(args).env("NO_COLOR", "1").output().expect("linkwork runs")
+}
+
+#[test]
+fn help_lists_every_command_in_plain_words() {
+    let out = Command::new(linkwork()).arg("--help").output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    for cmd in ["serve", "demo", "import", "export", "migrate", "gen"] {
+        assert!(text.contains(cmd), "--help mentions {cmd}:\n{text}");
+    }
+    let out = Command::new(linkwork()).args(["import", "hsds", "--help"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("--strict") && text.contains("nothing is dropped silently"), "{text}");
+}
+
+#[test]
+fn an_unrecognised_database_url_is_refused_clearly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(linkwork()).args(["--database-url", "mysql://root@localhost/x", "migrate"]).arg("--data-dir").arg(dir.path()).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("not a database URL Linkwork can use") && err.contains("postgres://"), "{err}");
+}
+
+#[test]
+fn a_strict_import_of_messy_data_writes_nothing_and_says_where() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["import", "hsds", "--strict", crate::import_export::miami().to_str().unwrap()], dir.path());
+    assert!(!out.status.success());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("nothing was written") && err.contains(".csv"), "{err}");
+    let out = run(&["export", "hsds", "--format", "ndjson", "--out", "-"], dir.path());
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty(), "no service was stored");
+}
+
+#[test]
+fn an_import_killed_half_way_leaves_the_database_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("directory.ndjson");
+    let out = run(&["gen", "-n", "30000", "--seed", "7", "--out", file.to_str().unwrap()], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A first, complete import of a small demo gives the database something to keep.
+    let small = dir.path().join("small.ndjson");
+    assert!(run(&["gen", "-n", "50", "--seed", "8", "--out", small.to_str().unwrap()], dir.path()).status.success());
+    assert!(run(&["import", "hsds", small.to_str().unwrap()], dir.path()).status.success());
+
+    let mut child = Command::new(linkwork())
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["import", "hsds", file.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once it is writing: the database file grows while the transaction runs.
+    let wal = dir.path().join("linkwork.db-wal");
+    let start = Instant::now();
+    let before = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+    while start.elapsed() < Duration::from_secs(60) {
+        if std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0) > before + 4_000_000 {
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            panic!("the import finished before it could be interrupted; make the file bigger");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let out = run(&["export", "hsds", "--format", "ndjson", "--out", "-"], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.stdout.iter().filter(|b| **b == b'\n').count(), 50, "only the first import's services remain");
+}
