@@ -38,3 +38,6 @@ pub fn shared() -> linkwork_domain::hsds::Batch {
     out.take_batch()
 }
 pub use synthetic::{synthetic, Synthetic, DEFAULT_BATCH_SERVICES, REGION_CENTRE, REGION_KM, SYNTHETIC_TODAY};
+
+#[cfg(test)]
+mod tests;

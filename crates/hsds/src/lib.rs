@@ -278,3 +278,6 @@ pub fn collect(mut reader: BatchReader) -> Result<(Batch, Report), ReadError> {
     all.sort_for_writing();
     Ok((all, reader.into_report()))
 }
+
+#[cfg(test)]
+mod tests;

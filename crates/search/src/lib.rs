@@ -22,3 +22,6 @@ pub use index::{SearchIndex, DEFAULT_LIMIT, MAX_LIMIT, WRITER_MEMORY_BYTES};
 pub use query::fuzzy_distance;
 pub use reasons::edit_distance;
 pub use taxonomy::TaxonomyTree;
+
+#[cfg(test)]
+mod tests;

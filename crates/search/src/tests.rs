@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use linkwork_domain::geo::Point;
 use linkwork_domain::search::{CostFilter, MatchReason, SearchQuery, SearchResults};
 use linkwork_domain::service::ServiceDoc;
-use linkwork_search::{SearchIndex, TaxonomyTree};
+use crate::{SearchIndex, TaxonomyTree};
 use serde_json::json;
 
 fn today() -> NaiveDate {

@@ -1,11 +1,11 @@
 //! HSDS 1.x/2.0 structures the Miami package does not have, upgraded to 3.1.
 
-mod common;
+use super::common;
 
 use std::fs;
 
 use linkwork_domain::Id;
-use linkwork_hsds::{read, Action, ReadOptions};
+use crate::{read, Action, ReadOptions};
 
 #[test]
 fn older_tabular_packages_are_upgraded() {

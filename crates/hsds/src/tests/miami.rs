@@ -1,9 +1,9 @@
 //! The real, messy Miami 211 HSDS 1.x package: read, upgraded to 3.1, with its known problems
 //! reported and its counts as documented.
 
-mod common;
+use super::common;
 
-use linkwork_hsds::{read, Action, ReadOptions, Severity};
+use crate::{read, Action, ReadOptions, Severity};
 
 #[test]
 fn miami_reads_with_its_known_problems_reported() {
@@ -188,7 +188,7 @@ fn miami_in_strict_mode_stops_at_the_first_error() {
 #[test]
 fn miami_round_trips_through_ndjson_documents() {
     use linkwork_domain::hsds::tree;
-    use linkwork_hsds::{write_ndjson, Nester};
+    use crate::{write_ndjson, Nester};
 
     let (a, _) = read(&common::miami(), &ReadOptions::default()).unwrap();
     let nester = Nester::new(&a.records);
@@ -237,6 +237,6 @@ fn miami_round_trips_through_ndjson_documents() {
         .problems
         .iter()
         .all(|p| p.field.as_deref() == Some("parent_id")
-            || p.severity != linkwork_hsds::Severity::Error));
+            || p.severity != crate::Severity::Error));
     let _ = std::fs::remove_dir_all(&dir);
 }

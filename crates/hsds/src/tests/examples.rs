@@ -1,7 +1,7 @@
 //! The official HSDS 3.1 examples: read, written as CSV and JSON, read again, same records; and
 //! what we write validates against the official datapackage.json and compiled JSON schemas.
 
-mod common;
+use super::common;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -10,7 +10,7 @@ use std::path::Path;
 use linkwork_domain::hsds::registry::TABLES;
 use linkwork_domain::hsds::tree::{self, Node};
 use linkwork_domain::hsds::{Batch, Record};
-use linkwork_hsds::{
+use crate::{
     read, write_json_array, write_ndjson, DirSink, Nester, ReadOptions, Severity, TabularWriter,
 };
 use serde_json::Value as Json;
@@ -241,7 +241,7 @@ fn written_csv_packages_validate_against_the_official_datapackage() {
     let removed: Vec<(String, String)> = report
         .problems
         .iter()
-        .filter(|p| p.action == linkwork_hsds::Action::ReferenceRemoved)
+        .filter(|p| p.action == crate::Action::ReferenceRemoved)
         .map(|p| (p.file.clone(), p.field.clone().unwrap()))
         .collect();
     let dir = common::temp_dir("validate-examples");

@@ -1,7 +1,7 @@
 //! Input detection, streaming, progress, zip packages, strict mode and bad input: every error
 //! names its file and line.
 
-mod common;
+use super::common;
 
 use std::fs;
 use std::io::Cursor;
@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use linkwork_domain::hsds::tree;
-use linkwork_hsds::{
+use crate::{
     detect, open, open_json_reader, read, read_zip, write_ndjson, Action, InputKind, Nester,
     ReadError, ReadOptions, Severity, TabularWriter, ZipSink,
 };
@@ -75,7 +75,7 @@ fn ndjson_streams_in_batches_with_stable_ids_and_progress() {
     let s = seen.clone();
     let opts = ReadOptions {
         batch_size: 10,
-        progress: Some(Arc::new(move |p: &linkwork_hsds::Progress| {
+        progress: Some(Arc::new(move |p: &crate::Progress| {
             s.store(p.rows_read, Ordering::Relaxed)
         })),
         ..Default::default()
@@ -127,7 +127,7 @@ fn json_array_streams_and_reports_lines_and_pointers() {
     docs[3]["status"] = json!("open");
     docs[4]["name"] = Json::Null;
     let mut text = b"\n\n".to_vec();
-    linkwork_hsds::write_json_array(&mut text, &docs).unwrap();
+    crate::write_json_array(&mut text, &docs).unwrap();
     fs::write(&path, text).unwrap();
     let opts = ReadOptions {
         batch_size: 2,
@@ -181,7 +181,7 @@ fn truncated_json_names_file_and_line() {
     let path = dir.join("services.json");
     let docs: Vec<Json> = (0..3).map(service).collect();
     let mut buf = Vec::new();
-    linkwork_hsds::write_json_array(&mut buf, &docs).unwrap();
+    crate::write_json_array(&mut buf, &docs).unwrap();
     buf.truncate(buf.len() - 40);
     fs::write(&path, &buf).unwrap();
     let err = read(&path, &ReadOptions::default()).unwrap_err();
@@ -300,7 +300,7 @@ fn reads_json_from_any_reader() {
         ReadOptions::default(),
     )
     .unwrap();
-    let (batch, _) = linkwork_hsds::collect(reader).unwrap();
+    let (batch, _) = crate::collect(reader).unwrap();
     assert_eq!(batch.count("service"), 3);
     // And back: nested as the store would nest them.
     let nested = Nester::new(&batch.records).all(&tree::SERVICE, &batch.records);
@@ -347,8 +347,8 @@ fn large_ndjson_streams() {
 #[test]
 fn readers_can_move_to_another_thread() {
     fn send<T: Send>() {}
-    send::<linkwork_hsds::BatchReader>();
-    send::<linkwork_hsds::Report>();
+    send::<crate::BatchReader>();
+    send::<crate::Report>();
     send::<ReadError>();
 }
 
@@ -374,7 +374,7 @@ fn datapackage_resources_name_files_and_progress_knows_the_total() {
     let last = Arc::new(std::sync::Mutex::new(None));
     let l = last.clone();
     let opts = ReadOptions {
-        progress: Some(Arc::new(move |p: &linkwork_hsds::Progress| {
+        progress: Some(Arc::new(move |p: &crate::Progress| {
             *l.lock().unwrap() = Some(*p)
         })),
         ..Default::default()

@@ -5,9 +5,9 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use linkwork_domain::hsds::{parse_value, Batch, Record};
-use linkwork_gen::taxonomy::{self, term_id, TERMS};
+use crate::taxonomy::{self, term_id, TERMS};
 use linkwork_domain::geo::Point;
-use linkwork_gen::{demo_with, synthetic, CENTRE, DEMO_SEED, REGION_CENTRE, REGION_KM};
+use crate::{demo_with, synthetic, CENTRE, DEMO_SEED, REGION_CENTRE, REGION_KM};
 
 fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
@@ -175,7 +175,7 @@ fn synthetic_streams_exactly_the_services_asked_for_parents_first() {
     assert_eq!(batches, 3);
     assert!(seen.count("organization") > 3_000);
     assert_eq!(seen.count("taxonomy_term"), TERMS.len());
-    let shared = linkwork_gen::shared();
+    let shared = crate::shared();
     assert_eq!(shared.count("taxonomy_term"), TERMS.len());
     assert!(shared.records.iter().all(|r| seen.ids[r.table.name].contains(r.id().unwrap())));
     // Services cluster: a few towns hold much of the directory, many places hold a little.
