@@ -312,38 +312,6 @@ fn reads_json_from_any_reader() {
     );
 }
 
-/// A large stream: memory stays bounded by the batch size (run with `--ignored`, and
-/// HSDS_STREAM_DOCS to choose the size).
-#[test]
-#[ignore]
-fn large_ndjson_streams() {
-    let n: usize = std::env::var("HSDS_STREAM_DOCS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100_000);
-    let dir = common::temp_dir("large");
-    let path = dir.join("services.ndjson");
-    {
-        let mut w = std::io::BufWriter::new(fs::File::create(&path).unwrap());
-        write_ndjson(&mut w, (0..n).map(service)).unwrap();
-    }
-    let start = std::time::Instant::now();
-    let mut services = 0;
-    let mut reader = open(&path, ReadOptions::default()).unwrap();
-    for b in reader.by_ref() {
-        let b = b.unwrap();
-        assert!(b.count("service") <= 1000);
-        services += b.count("service");
-    }
-    assert_eq!(services, n);
-    println!(
-        "{n} documents in {:?}; {} problems",
-        start.elapsed(),
-        reader.report().problems.len()
-    );
-    let _ = fs::remove_dir_all(&dir);
-}
-
 #[test]
 fn readers_can_move_to_another_thread() {
     fn send<T: Send>() {}
