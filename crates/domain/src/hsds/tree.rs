@@ -82,17 +82,22 @@ pub static LOCATION: Node = node(
     ],
 );
 
+/// A service_at_location's own edges, with `$extra` after them.
+macro_rules! service_at_location_edges {
+    ($($extra:expr),*) => {
+        &[
+            many("service_areas", "service_at_location_id", &SERVICE_AREA),
+            many("contacts", "service_at_location_id", &CONTACT),
+            many("phones", "service_at_location_id", &PHONE),
+            many("schedules", "service_at_location_id", &SCHEDULE),
+            one("location", "location_id", &LOCATION),
+            $($extra,)*
+        ]
+    };
+}
+
 /// A service_at_location as nested in a service.
-static SERVICE_AT_LOCATION_IN_SERVICE: Node = node(
-    "service_at_location",
-    &[
-        many("service_areas", "service_at_location_id", &SERVICE_AREA),
-        many("contacts", "service_at_location_id", &CONTACT),
-        many("phones", "service_at_location_id", &PHONE),
-        many("schedules", "service_at_location_id", &SCHEDULE),
-        one("location", "location_id", &LOCATION),
-    ],
-);
+static SERVICE_AT_LOCATION_IN_SERVICE: Node = node("service_at_location", service_at_location_edges!());
 
 /// An organization as nested in a service: its own details, not its other services or sites.
 static ORGANIZATION_IN_SERVICE: Node = node(
@@ -154,17 +159,7 @@ pub static ORGANIZATION_BRIEF: Node = node(
 );
 
 /// A service_at_location, fully nested, with its service.
-pub static SERVICE_AT_LOCATION: Node = node(
-    "service_at_location",
-    &[
-        many("service_areas", "service_at_location_id", &SERVICE_AREA),
-        many("contacts", "service_at_location_id", &CONTACT),
-        many("phones", "service_at_location_id", &PHONE),
-        many("schedules", "service_at_location_id", &SCHEDULE),
-        one("location", "location_id", &LOCATION),
-        one("service", "service_id", &SERVICE),
-    ],
-);
+pub static SERVICE_AT_LOCATION: Node = node("service_at_location", service_at_location_edges!(one("service", "service_id", &SERVICE)));
 
 /// A bare row: a list item with `minimal=true`.
 pub static SERVICE_MINIMAL: Node = Node { table: "service", edges: &[], plain: true };
