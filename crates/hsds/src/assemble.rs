@@ -26,6 +26,15 @@ pub(crate) struct Loc {
 }
 
 impl Loc {
+    /// A problem with a file as a whole.
+    pub fn file(file: &Arc<str>) -> Self {
+        Loc {
+            file: file.clone(),
+            line: None,
+            pointer: None,
+        }
+    }
+
     pub fn line(file: &Arc<str>, line: usize) -> Self {
         Loc {
             file: file.clone(),

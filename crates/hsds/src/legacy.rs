@@ -73,11 +73,7 @@ fn t(name: &str) -> &'static linkwork_domain::hsds::TableDef {
 }
 
 fn note(asm: &mut Assembler<'_>, file: &Arc<str>, message: String) -> Result<(), ReadError> {
-    let at = Loc {
-        file: file.clone(),
-        line: None,
-        pointer: None,
-    };
+    let at = Loc::file(file);
     asm.problem(Severity::Repaired, &at, None, message, Action::Upgraded)
 }
 
@@ -305,11 +301,7 @@ pub(crate) fn upgrade_file(
             }
         }
         Legacy::PaymentsAccepted => {
-            let at = Loc {
-                file: f.file.clone(),
-                line: None,
-                pointer: None,
-            };
+            let at = Loc::file(&f.file);
             asm.problem(
                 Severity::Warning,
                 &at,

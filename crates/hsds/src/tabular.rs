@@ -104,11 +104,7 @@ pub(crate) fn read_package(
                 }
             }
             _ => {
-                let at = Loc {
-                    file,
-                    line: None,
-                    pointer: None,
-                };
+                let at = Loc::file(&file);
                 asm.problem(
                     Severity::Warning,
                     &at,
@@ -187,11 +183,7 @@ pub(crate) fn read_tables(
                     legacy::upgrade_columns(&f.file, &mut rows[start..], &mut ctx, &mut asm)?;
             }
             Kind::Unknown => {
-                let at = Loc {
-                    file: f.file.clone(),
-                    line: None,
-                    pointer: None,
-                };
+                let at = Loc::file(&f.file);
                 asm.problem(
                     Severity::Warning,
                     &at,
@@ -358,11 +350,7 @@ fn parse_csv(
         ));
     }
     if bad_utf8 > 0 {
-        let at = Loc {
-            file: file.clone(),
-            line: None,
-            pointer: None,
-        };
+        let at = Loc::file(file);
         asm.problem(
             Severity::Repaired,
             &at,
