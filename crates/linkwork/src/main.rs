@@ -13,6 +13,11 @@ use clap::{Parser, Subcommand};
 
 use crate::config::{Config, Overrides};
 
+/// Imports and indexing allocate many small strings; glibc's malloc and free took a quarter of
+/// an import's CPU.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Linkwork: social prescribing, from referral to the community service that helps.
 ///
 /// Run `linkwork demo` to try it with a made-up town's directory.

@@ -17,6 +17,9 @@ mod rows;
 
 pub use directory::{ChangeBatch, DirectoryWriter, ListFilter, Page, WriteSummary};
 
+/// A SQLite connection's page cache, in KiB (directory writes raise their own while they run).
+pub(crate) const READ_CACHE_KIB: u32 = 64 * 1024;
+
 /// Which database a store runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -99,7 +102,7 @@ impl Store {
                     .synchronous(SqliteSynchronous::Normal)
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
-                    .pragma("cache_size", "-65536")
+                    .pragma("cache_size", format!("-{READ_CACHE_KIB}"))
                     .pragma("temp_store", "memory");
                 let pool = SqlitePoolOptions::new()
                     .max_connections(8)
