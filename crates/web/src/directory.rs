@@ -11,7 +11,6 @@ use linkwork_domain::search::{SearchQuery, SearchResults};
 use linkwork_domain::service::ServiceDoc;
 use linkwork_search::{SearchIndex, TaxonomyTree};
 use linkwork_store::Store;
-use tokio::sync::Notify;
 
 use crate::error::ApiError;
 
@@ -22,7 +21,6 @@ const INDEX_CHUNK: usize = 250;
 pub struct Directory {
     pub store: Store,
     index: Arc<RwLock<SearchIndex>>,
-    caught_up: Arc<Notify>,
     /// One catch-up at a time, so the applied sequence number only moves forward.
     following: Arc<tokio::sync::Mutex<()>>,
 }
@@ -37,7 +35,7 @@ impl Directory {
             }
             None => SearchIndex::in_memory()?,
         };
-        Ok(Directory { store, index: Arc::new(RwLock::new(index)), caught_up: Arc::new(Notify::new()), following: Arc::new(tokio::sync::Mutex::new(())) })
+        Ok(Directory { store, index: Arc::new(RwLock::new(index)), following: Arc::new(tokio::sync::Mutex::new(())) })
     }
 
     /// Searches the index off the async threads.
@@ -64,7 +62,6 @@ impl Directory {
             let from = self.indexed_seq();
             let changes = self.store.changes_since(from, 10_000).await?;
             if changes.last_seq == from {
-                self.caught_up.notify_waiters();
                 return Ok(done);
             }
             let tree = self.taxonomy_tree().await?;
