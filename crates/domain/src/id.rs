@@ -13,6 +13,7 @@ use uuid::Uuid;
 const SOURCE_NAMESPACE: Uuid = Uuid::from_u128(0x6c69_6e6b_776f_726b_8000_0000_0000_0001);
 
 /// A UUID identifying any Linkwork or HSDS object.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Id(Uuid);

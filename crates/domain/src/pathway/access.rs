@@ -1,0 +1,96 @@
+//! Who may do what: the role side of authorisation, as one table. The relationship side (a
+//! provider only sees referrals to their own organisations, and only while the person's sharing
+//! consent stands; a referrer only sees referrals they made) is checked where the data is read,
+//! against this table's answer.
+
+use serde::Serialize;
+
+use super::Role;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Create, list, disable users; manage organisation membership.
+    ManageUsers,
+    /// Search and verify the audit log.
+    ReadAudit,
+    /// Send a referral in to the link worker service.
+    CreateReferral,
+    /// See the referrals one sent, their status and the messages back.
+    ReadOwnReferrals,
+    /// Read and search people's records and episodes (identity, needs, plan, notes).
+    ReadPeople,
+    /// Create and change people's records.
+    WritePeople,
+    /// Record and withdraw consent.
+    ManageConsent,
+    /// Move episodes, assess, plan, set goals, write notes, schedule follow-ups.
+    WorkEpisodes,
+    /// Send and cancel onward referrals to community organisations.
+    SendOnwardReferrals,
+    /// See the inbox of referrals shared with one's organisations, accept or decline them,
+    /// record enrolment and attendance.
+    ReceiveOnwardReferrals,
+    /// Export a person's whole record (subject access).
+    ExportPerson,
+    /// Erase or anonymise a person's record on request.
+    ErasePerson,
+    /// De-identified counts and indicators.
+    ReadAggregates,
+}
+
+impl Action {
+    pub const ALL: [Action; 13] = [
+        Action::ManageUsers,
+        Action::ReadAudit,
+        Action::CreateReferral,
+        Action::ReadOwnReferrals,
+        Action::ReadPeople,
+        Action::WritePeople,
+        Action::ManageConsent,
+        Action::WorkEpisodes,
+        Action::SendOnwardReferrals,
+        Action::ReceiveOnwardReferrals,
+        Action::ExportPerson,
+        Action::ErasePerson,
+        Action::ReadAggregates,
+    ];
+}
+
+/// Whether a role may take an action at all.
+pub fn role_permits(role: Role, action: Action) -> bool {
+    use Action::*;
+    match role {
+        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates),
+        Role::Referrer => matches!(action, CreateReferral | ReadOwnReferrals),
+        Role::LinkWorker => matches!(
+            action,
+            CreateReferral | ReadOwnReferrals | ReadPeople | WritePeople | ManageConsent | WorkEpisodes | SendOnwardReferrals | ReadAggregates
+        ),
+        Role::Provider => matches!(action, ReceiveOnwardReferrals),
+        Role::Facilitator => false,
+        Role::Analyst => matches!(action, ReadAggregates),
+    }
+}
+
+/// Whether a user holding `roles` may take an action.
+pub fn permits(roles: &[Role], action: Action) -> bool {
+    roles.iter().any(|r| role_permits(*r, action))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nobody_but_link_workers_reads_case_records_and_analysts_see_no_people() {
+        for r in Role::ALL {
+            assert_eq!(role_permits(r, Action::ReadPeople), r == Role::LinkWorker, "{r}");
+        }
+        for a in Action::ALL {
+            assert_eq!(role_permits(Role::Analyst, a), a == Action::ReadAggregates, "{a:?}");
+            assert!(!role_permits(Role::Facilitator, a));
+        }
+        assert!(permits(&[Role::Provider, Role::Admin], Action::ManageUsers));
+    }
+}

@@ -1,0 +1,321 @@
+//! The pathway's public operations on [`Store`]: each runs in one transaction (SQLite: `BEGIN
+//! IMMEDIATE`, so writers queue at the start rather than fail half-way), on the copy of the SQL
+//! for the store's database.
+
+use linkwork_domain::pathway::assessment::{Assessment, GoalInput, GoalReviewInput, PrescriptionItemInput};
+use linkwork_domain::pathway::audit::{AuditEntry, ChainError};
+use linkwork_domain::pathway::consent::{ConsentInput, ConsentMethod};
+use linkwork_domain::pathway::episode::TransitionRequest;
+use linkwork_domain::pathway::person::PersonDetails;
+use linkwork_domain::pathway::referral::ReferralDetails;
+use linkwork_domain::pathway::task::{Side, TaskStatus};
+use linkwork_domain::pathway::Role;
+
+use super::types::*;
+use super::{pg, sq, PResult};
+use crate::{Db, Store};
+
+/// Runs `ops::f(conn, ...)` in a transaction on the store's database; commits on Ok.
+macro_rules! tx {
+    ($store:expr, $f:ident ( $($arg:expr),* $(,)? )) => {
+        match &$store.db {
+            Db::Sqlite(p) => {
+                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
+                let r = sq::$f(&mut *t, $($arg),*).await;
+                if r.is_ok() {
+                    t.commit().await?;
+                }
+                r
+            }
+            Db::Postgres(p) => {
+                let mut t = p.begin().await?;
+                let r = pg::$f(&mut *t, $($arg),*).await;
+                if r.is_ok() {
+                    t.commit().await?;
+                }
+                r
+            }
+        }
+    };
+}
+
+/// What `create_referral` takes.
+pub struct ReferralRequest<'a> {
+    pub person_id: Option<&'a str>,
+    pub person: Option<&'a PersonDetails>,
+    pub not_a_duplicate: bool,
+    pub details: &'a ReferralDetails,
+    pub consent_method: ConsentMethod,
+    pub referred_by: Option<&'a str>,
+}
+
+/// What `create_onward_referral` takes.
+pub struct OnwardRequest<'a> {
+    pub episode_id: &'a str,
+    pub service_id: &'a str,
+    pub service_name: &'a str,
+    pub organization_id: &'a str,
+    pub message: Option<&'a str>,
+    pub send: bool,
+    pub capacity_warning: Option<&'a str>,
+}
+
+impl Store {
+    // Users and credentials ------------------------------------------------------------------
+
+    pub async fn create_user(&self, a: &Actor, u: &NewUser) -> PResult<User> {
+        tx!(self, create_user(a, u))
+    }
+    pub async fn user_by_username(&self, username: &str) -> PResult<Option<User>> {
+        tx!(self, user_by(true, username))
+    }
+    pub async fn user_by_id(&self, id: &str) -> PResult<Option<User>> {
+        tx!(self, user_by(false, id))
+    }
+    pub async fn list_users(&self) -> PResult<Vec<User>> {
+        tx!(self, list_users())
+    }
+    pub async fn count_users(&self) -> PResult<i64> {
+        tx!(self, count_users())
+    }
+    pub async fn update_user(
+        &self,
+        a: &Actor,
+        username: &str,
+        disabled: Option<bool>,
+        roles: Option<&[Role]>,
+        orgs: Option<&[String]>,
+        password_hash: Option<&str>,
+    ) -> PResult<User> {
+        tx!(self, update_user(a, username, disabled, roles, orgs, password_hash))
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub async fn create_credential(
+        &self,
+        a: &Actor,
+        user_id: &str,
+        kind: &str,
+        name: &str,
+        secret_hash: &str,
+        csrf: Option<&str>,
+        scopes: &[String],
+        expires_at: Option<&str>,
+    ) -> PResult<Credential> {
+        tx!(self, create_credential(a, user_id, kind, name, secret_hash, csrf, scopes, expires_at))
+    }
+    pub async fn credential_by_hash(&self, secret_hash: &str) -> PResult<Option<(Credential, User)>> {
+        tx!(self, credential_by_hash(secret_hash))
+    }
+    pub async fn list_credentials(&self, user_id: &str) -> PResult<Vec<Credential>> {
+        tx!(self, list_credentials(user_id))
+    }
+    /// Revokes a credential; with `owner`, only one of that user's.
+    pub async fn revoke_credential(&self, a: &Actor, id: &str, owner: Option<&str>) -> PResult<()> {
+        tx!(self, revoke_credential(a, id, owner))
+    }
+    pub async fn sign_in_failures(&self, username: &str, since: &str) -> PResult<Vec<String>> {
+        tx!(self, sign_in_failures(username, since))
+    }
+    pub async fn record_sign_in_failure(&self, username: &str) -> PResult<()> {
+        tx!(self, record_sign_in_failure(username))
+    }
+    pub async fn clear_sign_in_failures(&self, username: &str) -> PResult<()> {
+        tx!(self, clear_sign_in_failures(username))
+    }
+
+    // People and consent ---------------------------------------------------------------------
+
+    pub async fn create_person(&self, a: &Actor, details: &PersonDetails, not_a_duplicate: bool) -> PResult<Person> {
+        tx!(self, create_person(a, details, not_a_duplicate))
+    }
+    pub async fn get_person(&self, a: &Actor, id: &str) -> PResult<Person> {
+        tx!(self, get_person(a, id))
+    }
+    pub async fn update_person(&self, a: &Actor, id: &str, version: i64, details: &PersonDetails) -> PResult<Person> {
+        tx!(self, update_person(a, id, version, details))
+    }
+    pub async fn search_people(&self, a: &Actor, q: &str, limit: i64) -> PResult<Vec<PersonSummary>> {
+        tx!(self, search_people(a, q, limit))
+    }
+    pub async fn add_consent(&self, a: &Actor, person_id: &str, input: &ConsentInput) -> PResult<Consent> {
+        tx!(self, add_consent(a, person_id, input))
+    }
+    pub async fn withdraw_consent(&self, a: &Actor, consent_id: &str, reason: Option<&str>) -> PResult<Consent> {
+        tx!(self, withdraw_consent(a, consent_id, reason))
+    }
+    pub async fn list_consents(&self, a: &Actor, person_id: &str) -> PResult<Vec<Consent>> {
+        tx!(self, list_consents(a, person_id))
+    }
+
+    // Referrals and episodes -----------------------------------------------------------------
+
+    pub async fn create_referral(&self, a: &Actor, r: ReferralRequest<'_>) -> PResult<EpisodeSummary> {
+        match &self.db {
+            Db::Sqlite(p) => {
+                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
+                let n = sq::NewReferral {
+                    person_id: r.person_id,
+                    person: r.person,
+                    not_a_duplicate: r.not_a_duplicate,
+                    details: r.details,
+                    consent_method: r.consent_method,
+                    referred_by: r.referred_by,
+                };
+                let out = sq::create_referral(&mut t, a, n).await;
+                if out.is_ok() {
+                    t.commit().await?;
+                } else if matches!(out, Err(super::PathwayError::PossibleDuplicate(_))) {
+                    // The duplicate check read other people's records: that read is audited.
+                    t.commit().await?;
+                }
+                out
+            }
+            Db::Postgres(p) => {
+                let mut t = p.begin().await?;
+                let n = pg::NewReferral {
+                    person_id: r.person_id,
+                    person: r.person,
+                    not_a_duplicate: r.not_a_duplicate,
+                    details: r.details,
+                    consent_method: r.consent_method,
+                    referred_by: r.referred_by,
+                };
+                let out = pg::create_referral(&mut t, a, n).await;
+                if out.is_ok() || matches!(out, Err(super::PathwayError::PossibleDuplicate(_))) {
+                    t.commit().await?;
+                }
+                out
+            }
+        }
+    }
+    pub async fn get_episode(&self, a: &Actor, id: &str) -> PResult<Episode> {
+        tx!(self, get_episode(a, id))
+    }
+    pub async fn list_episodes(&self, a: &Actor, f: &EpisodeFilter) -> PResult<(Vec<EpisodeSummary>, i64)> {
+        tx!(self, list_episodes(a, f))
+    }
+    pub async fn transition_episode(&self, a: &Actor, id: &str, version: Option<i64>, req: &TransitionRequest) -> PResult<EpisodeSummary> {
+        tx!(self, transition_episode(a, id, version, req))
+    }
+    pub async fn assign_episode(&self, a: &Actor, id: &str, version: Option<i64>, link_worker_id: &str) -> PResult<EpisodeSummary> {
+        tx!(self, assign_episode(a, id, version, link_worker_id))
+    }
+    pub async fn set_assessment(&self, a: &Actor, id: &str, version: Option<i64>, assessment: &Assessment) -> PResult<Episode> {
+        tx!(self, set_assessment(a, id, version, assessment))
+    }
+    pub async fn add_goal(&self, a: &Actor, episode_id: &str, g: &GoalInput) -> PResult<Goal> {
+        tx!(self, add_goal(a, episode_id, g))
+    }
+    pub async fn review_goal(&self, a: &Actor, goal_id: &str, version: Option<i64>, r: &GoalReviewInput) -> PResult<Goal> {
+        tx!(self, review_goal(a, goal_id, version, r))
+    }
+    pub async fn add_prescription_item(&self, a: &Actor, episode_id: &str, item: &PrescriptionItemInput, service_name: Option<&str>) -> PResult<PrescriptionItem> {
+        tx!(self, add_prescription_item(a, episode_id, item, service_name))
+    }
+    pub async fn add_note(&self, a: &Actor, episode_id: &str, body: &str) -> PResult<CaseNote> {
+        tx!(self, add_note(a, episode_id, body))
+    }
+    pub async fn list_notes(&self, a: &Actor, episode_id: &str) -> PResult<Vec<CaseNote>> {
+        tx!(self, list_notes(a, episode_id))
+    }
+    pub async fn add_follow_up(&self, a: &Actor, episode_id: &str, due_on: &str, purpose: Option<&str>) -> PResult<FollowUp> {
+        tx!(self, add_follow_up(a, episode_id, due_on, purpose))
+    }
+    pub async fn complete_follow_up(&self, a: &Actor, id: &str, outcome: Option<&str>) -> PResult<FollowUp> {
+        tx!(self, complete_follow_up(a, id, outcome))
+    }
+    pub async fn due_follow_ups(&self, a: &Actor, link_worker_id: &str, until: &str) -> PResult<Vec<FollowUp>> {
+        tx!(self, due_follow_ups(a, link_worker_id, until))
+    }
+    /// Counts only: no personal data, so no audit entry.
+    pub async fn caseload(&self, link_worker_id: &str, today: &str, year_ago: &str, safe: i64) -> PResult<Caseload> {
+        tx!(self, caseload(link_worker_id, today, year_ago, safe))
+    }
+
+    // Onward referrals ----------------------------------------------------------------------
+
+    pub async fn create_onward_referral(&self, a: &Actor, r: OnwardRequest<'_>) -> PResult<OnwardReferral> {
+        macro_rules! new_onward {
+            ($m:ident) => {
+                $m::NewOnward {
+                    episode_id: r.episode_id,
+                    service_id: r.service_id,
+                    service_name: r.service_name,
+                    organization_id: r.organization_id,
+                    message: r.message,
+                    send: r.send,
+                    capacity_warning: r.capacity_warning,
+                }
+            };
+        }
+        match &self.db {
+            Db::Sqlite(p) => {
+                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
+                let out = sq::create_onward(&mut t, a, new_onward!(sq)).await;
+                if out.is_ok() {
+                    t.commit().await?;
+                }
+                out
+            }
+            Db::Postgres(p) => {
+                let mut t = p.begin().await?;
+                let out = pg::create_onward(&mut t, a, new_onward!(pg)).await;
+                if out.is_ok() {
+                    t.commit().await?;
+                }
+                out
+            }
+        }
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub async fn change_onward_referral(
+        &self,
+        a: &Actor,
+        id: &str,
+        side: Side,
+        provider_orgs: &[String],
+        to: TaskStatus,
+        reason: Option<&str>,
+        version: Option<i64>,
+    ) -> PResult<OnwardReferral> {
+        tx!(self, change_onward(a, id, side, provider_orgs, to, reason, version))
+    }
+    pub async fn get_onward_referral(&self, a: &Actor, id: &str) -> PResult<OnwardReferral> {
+        tx!(self, get_onward(a, id))
+    }
+    pub async fn inbox(&self, a: &Actor, orgs: &[String], status: Option<&str>, limit: i64) -> PResult<Vec<SharedReferral>> {
+        tx!(self, inbox(a, orgs, status, limit))
+    }
+    pub async fn get_shared_referral(&self, a: &Actor, id: &str, orgs: &[String]) -> PResult<SharedReferral> {
+        tx!(self, get_shared(a, id, orgs))
+    }
+    pub async fn record_attendance(&self, a: &Actor, id: &str, orgs: &[String], session_on: &str, attended: bool, note: Option<&str>) -> PResult<SharedReferral> {
+        tx!(self, record_attendance(a, id, orgs, session_on, attended, note))
+    }
+
+    // Messages, audit, subject access ---------------------------------------------------------
+
+    pub async fn referrals_by(&self, a: &Actor, referrer: &str, limit: i64) -> PResult<Vec<ReferralStatus>> {
+        tx!(self, referrals_by(a, referrer, limit))
+    }
+    pub async fn mark_message_read(&self, a: &Actor, message_id: &str, recipient: &str) -> PResult<()> {
+        tx!(self, mark_read(a, message_id, recipient))
+    }
+    /// Appends an audit entry on its own (for reads made outside this module).
+    pub async fn audit(&self, a: &Actor, action: &str, entity: &str, entity_id: Option<&str>, person_id: Option<&str>) -> PResult<()> {
+        tx!(self, audit(a, action, entity, entity_id, person_id))
+    }
+    pub async fn search_audit(&self, f: &AuditFilter) -> PResult<(Vec<AuditEntry>, i64)> {
+        tx!(self, search_audit(f))
+    }
+    /// Checks the whole hash chain: the number of entries, or where it is broken.
+    pub async fn verify_audit(&self) -> PResult<Result<i64, ChainError>> {
+        tx!(self, verify_audit())
+    }
+    pub async fn export_person(&self, a: &Actor, id: &str) -> PResult<serde_json::Value> {
+        tx!(self, export_person(a, id))
+    }
+    pub async fn erase_person(&self, a: &Actor, id: &str) -> PResult<()> {
+        tx!(self, erase_person(a, id))
+    }
+}

@@ -1,0 +1,78 @@
+//! The pathway's storage: accounts and credentials, people, consent, episodes and their casework,
+//! onward referrals, follow-ups, messages to referrers, and the hash-chained audit trail.
+//!
+//! Every operation that reads or writes a person's data takes an [`Actor`] and appends its audit
+//! entry in the same transaction as the work, so there is no access without a record of it and no
+//! record of access that did not happen. Authorisation by role is the caller's (the web layer,
+//! from `linkwork_domain::pathway::access`); the checks that need the data (consent to share,
+//! organisation membership, versions) are made here, inside the transaction.
+//!
+//! The SQL is written once, in `ops.rs`, and compiled twice, for SQLite and for PostgreSQL (see
+//! docs/decisions/0001-database-layer.md); the public methods open the right transaction (SQLite:
+//! `BEGIN IMMEDIATE`) and call the matching copy.
+
+use linkwork_domain::pathway::FieldError;
+use serde::Serialize;
+
+mod types;
+pub use types::*;
+
+mod api;
+
+/// The SQLite copy of the operations.
+mod sq {
+    #[allow(unused_imports)]
+    use sqlx::sqlite::{SqliteConnection as Conn, SqliteRow as DbRow};
+    const IS_PG: bool = false;
+    include!("ops.rs");
+}
+
+/// The PostgreSQL copy of the operations.
+mod pg {
+    #[allow(unused_imports)]
+    use sqlx::postgres::{PgConnection as Conn, PgRow as DbRow};
+    const IS_PG: bool = true;
+    include!("ops.rs");
+}
+
+/// Why a pathway operation did not happen, in terms the web layer maps to problem details.
+#[derive(Debug, thiserror::Error)]
+pub enum PathwayError {
+    #[error("there is no {0}")]
+    NotFound(String),
+    #[error("the input has problems")]
+    Invalid(Vec<FieldError>),
+    /// The record changed since the caller read it.
+    #[error("this {entity} was changed by someone else (now at version {current}); reload it and make your change again")]
+    VersionMismatch { entity: &'static str, current: i64 },
+    /// The request is valid but the record's state does not allow it.
+    #[error("{0}")]
+    Conflict(String),
+    /// Consent or relationship does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Creating this person may duplicate one already recorded.
+    #[error("a person with the same name and birth date is already recorded")]
+    PossibleDuplicate(Vec<PersonSummary>),
+    #[error(transparent)]
+    Store(#[from] crate::StoreError),
+}
+
+impl From<sqlx::Error> for PathwayError {
+    fn from(e: sqlx::Error) -> Self {
+        PathwayError::Store(crate::StoreError::Db(e))
+    }
+}
+
+impl From<serde_json::Error> for PathwayError {
+    fn from(e: serde_json::Error) -> Self {
+        PathwayError::Store(crate::StoreError::Invalid(format!("a stored document could not be read: {e}")))
+    }
+}
+
+pub type PResult<T> = std::result::Result<T, PathwayError>;
+
+/// Serialises a value the database keeps as JSON text.
+fn to_json<T: Serialize>(v: &T) -> String {
+    serde_json::to_string(v).expect("pathway documents serialise")
+}

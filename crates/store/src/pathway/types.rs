@@ -1,0 +1,424 @@
+//! What the pathway store returns and takes.
+
+use linkwork_domain::pathway::assessment::Assessment;
+use linkwork_domain::pathway::person::PersonDetails;
+use linkwork_domain::pathway::referral::ReferralDetails;
+use linkwork_domain::pathway::Role;
+use serde::Serialize;
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Who is acting, for authorisation checks made with the data and for the audit entry.
+#[derive(Clone, Debug)]
+pub struct Actor {
+    /// None for the system (CLI, first-run set-up) and anonymous self-referrals.
+    pub user_id: Option<String>,
+    pub name: String,
+    /// The role this action is taken in.
+    pub role: String,
+    /// Why: the endpoint or command.
+    pub reason: String,
+}
+
+impl Actor {
+    pub fn system(reason: impl Into<String>) -> Actor {
+        Actor { user_id: None, name: "system".into(), role: "system".into(), reason: reason.into() }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct User {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    pub roles: Vec<Role>,
+    /// Directory organisations this user acts for (providers).
+    pub organizations: Vec<String>,
+    pub disabled: bool,
+    pub created_at: String,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub password_hash: Option<String>,
+    pub roles: Vec<Role>,
+    pub organizations: Vec<String>,
+}
+
+/// An API token or a web session (the secret itself is never stored).
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Credential {
+    pub id: String,
+    pub user_id: String,
+    /// "api" or "session".
+    pub kind: String,
+    pub name: String,
+    pub scopes: Vec<String>,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    #[serde(skip)]
+    pub csrf: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, PartialEq)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PersonSummary {
+    pub id: String,
+    pub display_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub postcode: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Person {
+    pub id: String,
+    pub details: PersonDetails,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub erased_at: Option<String>,
+    /// Send it back in `If-Match` to change the record.
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Consent {
+    pub id: String,
+    pub person_id: String,
+    pub purpose: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<String>,
+    pub method: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub given_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+    pub recorded_at: String,
+    /// Whether it still stands.
+    pub active: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawal_reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EpisodeEvent {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    pub to: String,
+    pub at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub actor_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A SNOMED CT code recorded with this step.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+/// An episode as a list shows it (caseloads, a referrer's referrals).
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EpisodeSummary {
+    pub id: String,
+    pub person_id: String,
+    pub person_name: String,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closure_reason: Option<String>,
+    pub urgency: String,
+    pub safeguarding: bool,
+    pub source: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_worker_id: Option<String>,
+    pub received_at: String,
+    pub updated_at: String,
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct GoalReview {
+    pub progress: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviewed_by: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Goal {
+    pub id: String,
+    pub episode_id: String,
+    pub description: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
+    pub progress: String,
+    pub created_at: String,
+    pub reviews: Vec<GoalReview>,
+    pub version: i64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PrescriptionItem {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub goal_ids: Vec<String>,
+    pub created_at: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CaseNote {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author_id: Option<String>,
+    pub at: String,
+    pub body: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FollowUp {
+    pub id: String,
+    pub episode_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_worker_id: Option<String>,
+    /// YYYY-MM-DD.
+    pub due_on: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub done_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OnwardEvent {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    pub to: String,
+    pub side: String,
+    pub at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Attendance {
+    /// YYYY-MM-DD.
+    pub session_on: String,
+    pub attended: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub recorded_at: String,
+}
+
+/// An onward referral as the link worker sees it.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OnwardReferral {
+    pub id: String,
+    pub episode_id: String,
+    pub person_id: String,
+    pub service_id: String,
+    pub service_name: String,
+    pub organization_id: String,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Set when the service had no capacity or a waiting list when the referral was made.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity_warning: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub events: Vec<OnwardEvent>,
+    pub attendance: Vec<Attendance>,
+    /// Sessions attended / sessions recorded.
+    pub sessions_attended: u32,
+    pub sessions_recorded: u32,
+    pub version: i64,
+}
+
+/// What the receiving organisation sees: only what the person agreed to share — name, how to
+/// contact them, why they were referred — and never case notes, goals or the assessment.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SharedReferral {
+    pub id: String,
+    pub service_id: String,
+    pub service_name: String,
+    pub organization_id: String,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status_reason: Option<String>,
+    pub person_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preferred_contact: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    pub interpreter_needed: bool,
+    /// Needs codes from the referral.
+    pub reasons: Vec<String>,
+    /// The link worker's message to the organisation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub attendance: Vec<Attendance>,
+    pub version: i64,
+}
+
+/// An episode with everything in it, for the link worker.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Episode {
+    pub id: String,
+    pub person_id: String,
+    pub person_name: String,
+    pub status: String,
+    /// Whether the person accepted the referral (SNOMED CT 871731000000106 recorded).
+    pub accepted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closure_reason: Option<String>,
+    pub referral: ReferralDetails,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub referred_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_worker_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assessment: Option<Assessment>,
+    pub received_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<String>,
+    pub events: Vec<EpisodeEvent>,
+    pub goals: Vec<Goal>,
+    pub prescription: Vec<PrescriptionItem>,
+    pub onward_referrals: Vec<OnwardReferral>,
+    pub follow_ups: Vec<FollowUp>,
+    pub version: i64,
+}
+
+/// What a referrer sees of a referral they made: its progress and the messages back, not the
+/// link worker's casework.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ReferralStatus {
+    pub episode_id: String,
+    pub person_name: String,
+    pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closure_reason: Option<String>,
+    pub received_at: String,
+    pub updated_at: String,
+    pub messages: Vec<Message>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Message {
+    pub id: String,
+    pub episode_id: String,
+    /// accepted, declined, plan_agreed, closed.
+    pub kind: String,
+    pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code_display: Option<String>,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_at: Option<String>,
+}
+
+/// A link worker's caseload at a glance.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Caseload {
+    pub link_worker_id: String,
+    /// Open episodes by status.
+    pub by_status: Vec<(String, i64)>,
+    pub open: i64,
+    /// People whose episodes were open at any time in the last 12 months: what the safe caseload
+    /// (about 200–250 a year in England) is measured against.
+    pub people_last_12_months: i64,
+    pub safe_caseload: i64,
+    /// Set when the caseload is at or over the safe level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub warning: Option<String>,
+    pub follow_ups_due_today: i64,
+    pub follow_ups_overdue: i64,
+    /// Referrals received and not yet assigned to anyone.
+    pub unassigned: i64,
+}
+
+/// Filters for episode lists.
+#[derive(Clone, Debug, Default)]
+pub struct EpisodeFilter {
+    pub link_worker_id: Option<String>,
+    pub referred_by: Option<String>,
+    pub status: Option<String>,
+    pub open_only: bool,
+    pub unassigned: bool,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    pub actor_id: Option<String>,
+    pub person_id: Option<String>,
+    pub entity: Option<String>,
+    pub action: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: i64,
+    pub offset: i64,
+}
