@@ -436,9 +436,14 @@ impl DirectoryWriter {
                     }
                 }
             }
-            let rows_per_stmt = (30_000 / t.fields.len()).clamp(1, 400);
-            for chunk in uniq.chunks(rows_per_stmt) {
-                self.upsert(t, chunk).await?;
+            match &mut self.tx {
+                Tx::Sqlite(tx) => sqlite_rows::upsert(tx, t, &uniq).await?,
+                Tx::Postgres(_) => {
+                    let rows_per_stmt = (30_000 / t.fields.len()).clamp(1, 400);
+                    for chunk in uniq.chunks(rows_per_stmt) {
+                        self.upsert(t, chunk).await?;
+                    }
+                }
             }
             *self.counts.entry(t.name).or_default() += uniq.len();
             for r in uniq {
@@ -463,6 +468,7 @@ impl DirectoryWriter {
         Ok(())
     }
 
+    /// PostgreSQL: a multi-row upsert per chunk (SQLite has its own path, [`sqlite_rows`]).
     async fn upsert(&mut self, t: &'static TableDef, recs: &[&Record]) -> Result<()> {
         let n = t.fields.len();
         let backend = self.backend();
@@ -598,6 +604,187 @@ impl DirectoryWriter {
                 t.rollback().await?
             }
             Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Upserts on SQLite one row at a time through SQLite's own API, on the transaction's connection.
+///
+/// Why not a multi-row `INSERT … ON CONFLICT DO UPDATE` through sqlx, as on PostgreSQL: such a
+/// statement may write many rows and abort half-way, so SQLite keeps a statement journal, a copy
+/// of every page it touches (with random ids, nearly every page is a different one); and sqlx
+/// copies every string twice on the way (into its arguments, then SQLite's own copy). Here each
+/// row is a single-row `INSERT … ON CONFLICT ("id") DO NOTHING` (no statement journal: a
+/// single-row insert either happens or not), followed, only when the row was already there, by
+/// an `UPDATE` of every other column: together exactly the upsert's `DO UPDATE SET col =
+/// excluded.col`. Strings are bound in place (`SQLITE_STATIC`), without a copy. Constraint
+/// failures (a foreign key, say) fail the write as before, and the transaction is sqlx's, so
+/// commit, rollback and drop behave as on the other path.
+///
+/// sqlx's documented way to make direct SQLite calls is `lock_handle`; the few functions used
+/// are declared here rather than adding `libsqlite3-sys` (already linked, through sqlx) as a
+/// dependency of this crate.
+mod sqlite_rows {
+    use std::ffi::{c_char, c_int, c_void, CStr};
+
+    use linkwork_domain::hsds::{FieldType, Record, TableDef, Value};
+    use sqlx::{Sqlite, Transaction};
+
+    use crate::{Result, StoreError};
+
+    const SQLITE_OK: c_int = 0;
+    const SQLITE_DONE: c_int = 101;
+
+    extern "C" {
+        fn sqlite3_prepare_v2(db: *mut c_void, sql: *const c_char, n: c_int, stmt: *mut *mut c_void, tail: *mut *const c_char) -> c_int;
+        // The last argument is SQLite's destructor; null is SQLITE_STATIC (the caller keeps the text alive).
+        fn sqlite3_bind_text(stmt: *mut c_void, i: c_int, text: *const c_char, n: c_int, destructor: *const c_void) -> c_int;
+        fn sqlite3_bind_double(stmt: *mut c_void, i: c_int, v: f64) -> c_int;
+        fn sqlite3_bind_null(stmt: *mut c_void, i: c_int) -> c_int;
+        fn sqlite3_step(stmt: *mut c_void) -> c_int;
+        fn sqlite3_reset(stmt: *mut c_void) -> c_int;
+        fn sqlite3_finalize(stmt: *mut c_void) -> c_int;
+        fn sqlite3_changes(db: *mut c_void) -> c_int;
+        fn sqlite3_errmsg(db: *mut c_void) -> *const c_char;
+        fn sqlite3_extended_errcode(db: *mut c_void) -> c_int;
+    }
+
+    /// Rows written between releases of the connection, so that a long write does not hold the
+    /// async thread for seconds at a time.
+    const ROWS_PER_LOCK: usize = 4096;
+
+    fn error(db: *mut c_void) -> StoreError {
+        // SAFETY: `db` is the open connection we hold the lock on; errmsg is a C string it owns.
+        let (code, msg) = unsafe { (sqlite3_extended_errcode(db), CStr::from_ptr(sqlite3_errmsg(db)).to_string_lossy().into_owned()) };
+        StoreError::Invalid(format!("database error: error returned from database: (code: {code}) {msg}"))
+    }
+
+    /// A prepared statement, finalized when dropped.
+    struct Stmt {
+        db: *mut c_void,
+        raw: *mut c_void,
+    }
+
+    impl Stmt {
+        fn prepare(db: *mut c_void, sql: &str) -> Result<Stmt> {
+            let mut raw = std::ptr::null_mut();
+            // SAFETY: `sql` is valid for its length; SQLite writes the statement pointer.
+            let rc = unsafe { sqlite3_prepare_v2(db, sql.as_ptr().cast(), sql.len() as c_int, &mut raw, std::ptr::null_mut()) };
+            if rc != SQLITE_OK || raw.is_null() {
+                return Err(error(db));
+            }
+            Ok(Stmt { db, raw })
+        }
+
+        /// Binds parameter `i` (1-based). Text must stay alive until the statement is rebound
+        /// or finalized: the callers bind every parameter of every row from records that
+        /// outlive the statement.
+        fn bind(&self, i: usize, p: Bound<'_>) -> Result<()> {
+            let i = i as c_int;
+            // SAFETY: the statement is live; text pointers are valid for their length and
+            // outlive the binding (see above).
+            let rc = unsafe {
+                match p {
+                    Bound::Text(s) => sqlite3_bind_text(self.raw, i, s.as_ptr().cast(), s.len() as c_int, std::ptr::null()),
+                    Bound::Number(n) => sqlite3_bind_double(self.raw, i, n),
+                    Bound::Null => sqlite3_bind_null(self.raw, i),
+                }
+            };
+            if rc != SQLITE_OK {
+                return Err(error(self.db));
+            }
+            Ok(())
+        }
+
+        /// Runs the statement once; returns the rows it changed.
+        fn run(&self) -> Result<usize> {
+            // SAFETY: the statement and connection are live and used by this thread alone.
+            unsafe {
+                let rc = sqlite3_step(self.raw);
+                let changed = sqlite3_changes(self.db);
+                sqlite3_reset(self.raw);
+                if rc != SQLITE_DONE {
+                    return Err(error(self.db));
+                }
+                Ok(changed as usize)
+            }
+        }
+    }
+
+    impl Drop for Stmt {
+        fn drop(&mut self) {
+            // SAFETY: finalized once, while the connection is still locked by the caller.
+            unsafe {
+                sqlite3_finalize(self.raw);
+            }
+        }
+    }
+
+    #[derive(Clone, Copy)]
+    enum Bound<'a> {
+        Text(&'a str),
+        Number(f64),
+        Null,
+    }
+
+    /// The value bound for a field, as the sqlx path binds it (see `rows::params_of`). A number
+    /// in a text field is bound as its text, made beforehand into `spare`.
+    fn bound<'a>(ty: FieldType, v: Option<&'a Value>, spare: &'a Option<String>) -> Bound<'a> {
+        match (ty, v) {
+            (FieldType::Number, Some(Value::Number(n))) => Bound::Number(*n),
+            (FieldType::Number, _) => Bound::Null,
+            (_, Some(Value::Text(s))) => Bound::Text(s),
+            (_, Some(Value::Number(_))) => Bound::Text(spare.as_deref().unwrap_or_default()),
+            (_, None) => Bound::Null,
+        }
+    }
+
+    /// Inserts or updates `recs` (unique ids) of table `t`.
+    pub(super) async fn upsert(tx: &mut Transaction<'static, Sqlite>, t: &'static TableDef, recs: &[&Record]) -> Result<()> {
+        let cols = crate::rows::columns(t);
+        let marks = vec!["?"; t.fields.len()].join(", ");
+        let insert_sql = format!("INSERT INTO \"{}\" ({cols}) VALUES ({marks}) ON CONFLICT (\"id\") DO NOTHING", t.name);
+        let sets = t.fields.iter().filter(|f| f.name != "id").map(|f| format!("\"{}\" = ?", f.name)).collect::<Vec<_>>().join(", ");
+        let update_sql = (!sets.is_empty()).then(|| format!("UPDATE \"{}\" SET {sets} WHERE \"id\" = ?", t.name));
+        let id_at = t.fields.iter().position(|f| f.name == "id").expect("every HSDS table has an id");
+        for slice in recs.chunks(ROWS_PER_LOCK) {
+            let mut handle = tx.lock_handle().await?;
+            let db: *mut c_void = handle.as_raw_handle().as_ptr().cast();
+            let insert = Stmt::prepare(db, &insert_sql)?;
+            let update = update_sql.as_deref().map(|sql| Stmt::prepare(db, sql)).transpose()?;
+            // Text made for numbers in text fields; kept until the row's statements have run.
+            let mut spare: Vec<Option<String>> = vec![None; t.fields.len()];
+            for r in slice {
+                for (f, s) in t.fields.iter().zip(spare.iter_mut()) {
+                    *s = match (f.ty, r.get(f.name)) {
+                        (FieldType::Number, _) => None,
+                        (_, Some(Value::Number(n))) => Some(n.to_string()),
+                        _ => None,
+                    };
+                }
+                for (i, f) in t.fields.iter().enumerate() {
+                    insert.bind(i + 1, bound(f.ty, r.get(f.name), &spare[i]))?;
+                }
+                if insert.run()? > 0 {
+                    continue;
+                }
+                // The row was there already: set every other column, as the upsert would.
+                let Some(update) = &update else { continue };
+                let mut n = 0;
+                for (i, f) in t.fields.iter().enumerate() {
+                    if i != id_at {
+                        n += 1;
+                        update.bind(n, bound(f.ty, r.get(f.name), &spare[i]))?;
+                    }
+                }
+                update.bind(n + 1, bound(t.fields[id_at].ty, r.get("id"), &spare[id_at]))?;
+                update.run()?;
+            }
+            // The statements are finalized (dropped) before the connection is given back.
+            drop(update);
+            drop(insert);
+            drop(handle);
         }
         Ok(())
     }
