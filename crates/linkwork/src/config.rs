@@ -23,6 +23,11 @@ pub struct Config {
     pub publisher_name: String,
     /// Log filter, e.g. `info` or `linkwork=debug`.
     pub log: String,
+    /// People per link worker per year above which caseloads warn (England's guide: 200–250).
+    pub safe_caseload: i64,
+    /// The ethnicity codes people's records may use [default: the 2021 census categories of
+    /// England and Wales, by NHS letter code].
+    pub ethnicity_codes: Option<Vec<String>>,
 }
 
 impl Default for Config {
@@ -34,6 +39,8 @@ impl Default for Config {
             public_url: None,
             publisher_name: "Linkwork".into(),
             log: "info,tantivy=warn".into(),
+            safe_caseload: 250,
+            ethnicity_codes: None,
         }
     }
 }

@@ -6,6 +6,7 @@ mod export;
 mod gen;
 mod import;
 mod serve;
+mod users;
 
 use std::path::PathBuf;
 
@@ -68,6 +69,12 @@ enum Command {
     },
     /// Generate a synthetic directory of N services, for benchmarks and load tests
     Gen(gen::GenArgs),
+    /// Manage user accounts
+    #[command(subcommand)]
+    User(users::UserCommand),
+    /// Check the audit log
+    #[command(subcommand)]
+    Audit(users::AuditCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -128,6 +135,8 @@ async fn run(command: Command, config: Config) -> anyhow::Result<std::process::E
             Ok(ExitCode::SUCCESS)
         }
         Command::Gen(args) => gen::run(&config, args).await.map(|_| ExitCode::SUCCESS),
+        Command::User(cmd) => users::run(&config, cmd).await.map(|_| ExitCode::SUCCESS),
+        Command::Audit(cmd) => users::audit(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
     }
 }
 

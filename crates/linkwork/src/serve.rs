@@ -4,6 +4,14 @@ use linkwork_web::{AppState, Directory, WebConfig};
 
 use crate::config::Config;
 
+pub(crate) fn web_config(config: &Config) -> WebConfig {
+    let mut w = WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone(), safe_caseload: config.safe_caseload, ..WebConfig::default() };
+    if let Some(codes) = &config.ethnicity_codes {
+        w.ethnicity_codes = codes.clone();
+    }
+    w
+}
+
 async fn start(config: &Config) -> anyhow::Result<(linkwork_web::Server, AppState)> {
     let store = crate::open_store(config).await?;
     let directory = Directory::new(store, Some(&config.index_dir()))?;
@@ -13,8 +21,9 @@ async fn start(config: &Config) -> anyhow::Result<(linkwork_web::Server, AppStat
     }
     let state = AppState {
         directory,
-        config: WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone() },
+        config: web_config(config),
     };
+    crate::users::first_run_admin(&state).await?;
     let server = linkwork_web::serve(config.listen, state.clone()).await?;
     Ok((server, state))
 }
@@ -35,6 +44,10 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
         let orgs = summary.counts.get("organization").copied().unwrap_or(0);
         eprintln!("Loaded {services} services from {orgs} organisations.");
     }
+    let accounts = {
+        let st = AppState { directory: Directory::new(store.clone(), None)?, config: web_config(config) };
+        crate::users::demo_accounts(&st).await?
+    };
     store.close().await;
     let (server, _) = start(config).await?;
     let url = format!("http://{}/", server.addr);
@@ -42,6 +55,11 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
     println!("Linkwork demo is running at {url}");
     println!("  Directory search:  {url}directory");
     println!("  HSDS API:          {url}services");
+    println!("  API (OpenAPI):     {url}api/openapi.json");
+    println!("  Demo accounts, all with the password '{}':", crate::users::DEMO_PASSWORD);
+    for (username, role) in &accounts {
+        println!("    {username:<12} {role}");
+    }
     println!("  Data is kept in {} (delete it to start again).", config.data_dir.display());
     println!("Press Ctrl+C to stop.");
     server.handle.await??;

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 /// A problem with one input field: where it is and how to fix it.
-#[derive(Clone, Debug, Serialize, PartialEq)]
+#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct FieldError {
     /// The parameter or field name, or a JSON pointer into the body.
     pub field: String,
@@ -17,7 +17,23 @@ pub struct FieldError {
 #[derive(Debug)]
 pub enum ApiError {
     BadRequest { detail: String, errors: Vec<FieldError> },
+    /// Well-formed input that breaks a rule: each field says what and how to fix it.
+    Unprocessable { detail: String, errors: Vec<FieldError> },
+    /// No valid credentials.
+    Unauthorized(String),
+    /// Signed in, but the role, consent or relationship does not allow it.
+    Forbidden(String),
     NotFound { what: String },
+    /// The record's state does not allow it; `extra` carries members such as candidates.
+    Conflict { detail: String, extra: Option<serde_json::Value> },
+    /// `If-Match` does not match the current version.
+    PreconditionFailed(String),
+    /// A write that must say which version it changes did not.
+    PreconditionRequired(String),
+    TooManyRequests { detail: String, retry_after_secs: u64 },
+    /// The body is over the size limit, or not JSON.
+    TooLarge(String),
+    UnsupportedMediaType(String),
     Internal(String),
     Unavailable(String),
 }
@@ -35,10 +51,28 @@ impl ApiError {
         ApiError::NotFound { what: what.into() }
     }
 
+    pub fn invalid(errors: Vec<FieldError>) -> Self {
+        let detail = errors.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; ");
+        ApiError::Unprocessable { detail, errors }
+    }
+
+    pub fn conflict(detail: impl Into<String>) -> Self {
+        ApiError::Conflict { detail: detail.into(), extra: None }
+    }
+
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "invalid-request", "Your request has invalid parameters"),
+            ApiError::Unprocessable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-input", "Some of what you sent needs correcting"),
+            ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", "Sign in first"),
+            ApiError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
             ApiError::NotFound { .. } => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            ApiError::Conflict { .. } => (StatusCode::CONFLICT, "conflict", "This cannot be done now"),
+            ApiError::PreconditionFailed(_) => (StatusCode::PRECONDITION_FAILED, "edit-conflict", "Someone else changed this record"),
+            ApiError::PreconditionRequired(_) => (StatusCode::PRECONDITION_REQUIRED, "version-required", "Say which version you are changing"),
+            ApiError::TooManyRequests { .. } => (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "Too many attempts"),
+            ApiError::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "What you sent is too large"),
+            ApiError::UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Send JSON"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable", "Temporarily unavailable"),
         }
@@ -62,20 +96,68 @@ impl IntoResponse for ApiError {
             "title": title,
             "status": status.as_u16(),
         });
+        let mut retry_after = None;
+        let mut www_authenticate = false;
         match &self {
-            ApiError::BadRequest { detail, errors } => {
+            ApiError::BadRequest { detail, errors } | ApiError::Unprocessable { detail, errors } => {
                 body["detail"] = json!(detail);
                 if !errors.is_empty() {
                     body["errors"] = json!(errors);
                 }
             }
             ApiError::NotFound { what } => body["detail"] = json!(format!("There is no {what}.")),
+            ApiError::Unauthorized(d) => {
+                www_authenticate = true;
+                body["detail"] = json!(d);
+            }
+            ApiError::Forbidden(d)
+            | ApiError::PreconditionFailed(d)
+            | ApiError::PreconditionRequired(d)
+            | ApiError::TooLarge(d)
+            | ApiError::UnsupportedMediaType(d) => body["detail"] = json!(d),
+            ApiError::Conflict { detail, extra } => {
+                body["detail"] = json!(detail);
+                if let Some(serde_json::Value::Object(m)) = extra {
+                    for (k, v) in m {
+                        body[k] = v.clone();
+                    }
+                }
+            }
+            ApiError::TooManyRequests { detail, retry_after_secs } => {
+                body["detail"] = json!(detail);
+                retry_after = Some(*retry_after_secs);
+            }
             ApiError::Internal(cause) | ApiError::Unavailable(cause) => {
                 tracing::error!(%cause, "request failed");
                 body["detail"] = json!("The error has been logged. Please try again; if it keeps happening, tell your administrator.");
             }
         }
-        (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
+        let mut resp = (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
+        if let Some(secs) = retry_after {
+            resp.headers_mut().insert(header::RETRY_AFTER, secs.into());
+        }
+        if www_authenticate {
+            resp.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer realm=\"linkwork\""));
+        }
+        resp
+    }
+}
+
+impl From<linkwork_store::pathway::PathwayError> for ApiError {
+    fn from(e: linkwork_store::pathway::PathwayError) -> Self {
+        use linkwork_store::pathway::PathwayError as P;
+        match e {
+            P::NotFound(what) => ApiError::NotFound { what },
+            P::Invalid(errors) => ApiError::invalid(errors.into_iter().map(|f| FieldError { field: f.field, message: f.message }).collect()),
+            P::VersionMismatch { .. } => ApiError::PreconditionFailed(e.to_string()),
+            P::Conflict(d) => ApiError::conflict(d),
+            P::Forbidden(d) => ApiError::Forbidden(d),
+            P::PossibleDuplicate(candidates) => ApiError::Conflict {
+                detail: "A person with the same name and birth date is already recorded. Refer them by person_id, or send not_a_duplicate: true if this is someone else.".into(),
+                extra: Some(json!({ "possible_duplicates": candidates })),
+            },
+            P::Store(s) => s.into(),
+        }
     }
 }
 

@@ -3,9 +3,13 @@
 //! It knows the store and the search index through their public APIs and the domain types;
 //! it holds no SQL and no index internals. The binary builds an [`AppState`] and calls [`serve`].
 
+pub mod api_v1;
+pub mod auth;
+mod body;
 pub mod directory;
 pub mod error;
 pub mod hsds_api;
+pub mod openapi;
 pub mod pages;
 
 use std::net::SocketAddr;
@@ -29,11 +33,20 @@ pub struct WebConfig {
     pub publisher_name: String,
     /// The URL users reach the server at, when it is behind a proxy.
     pub public_url: Option<String>,
+    /// People per link worker per year above which the caseload warns (England's guide: 200–250).
+    pub safe_caseload: i64,
+    /// The ethnicity code list people's records use.
+    pub ethnicity_codes: Vec<String>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        WebConfig { publisher_name: "Linkwork".into(), public_url: None }
+        WebConfig {
+            publisher_name: "Linkwork".into(),
+            public_url: None,
+            safe_caseload: 250,
+            ethnicity_codes: linkwork_domain::pathway::person::DEFAULT_ETHNICITY_CODES.iter().map(|(c, _)| c.to_string()).collect(),
+        }
     }
 }
 
@@ -77,6 +90,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(hsds)
         .merge(pages::routes())
+        .merge(api_v1::routes())
+        .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .fallback(|| async { error::ApiError::not_found("page at this address") })
         .layer(RequestBodyLimitLayer::new(1024 * 1024))

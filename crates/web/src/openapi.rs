@@ -1,0 +1,44 @@
+//! The OpenAPI 3.1 document of `/api/v1`, generated from the handlers' annotations and the
+//! domain's and store's types, served at `/api/openapi.json`.
+
+use axum::Json;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api_v1;
+
+struct Bearer;
+
+impl Modify for Bearer {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Linkwork pathway API",
+        description = "Referrals to link workers, casework, consent, onward referrals to community organisations and the audit trail. Errors are RFC 9457 problem details. Writes to records others may edit take the version read in If-Match."
+    ),
+    modifiers(&Bearer),
+    paths(
+        api_v1::sign_in, api_v1::sign_out, api_v1::me, api_v1::list_tokens, api_v1::create_token, api_v1::revoke_token,
+        api_v1::list_users, api_v1::create_user, api_v1::update_user, api_v1::needs,
+        api_v1::search_people, api_v1::create_person, api_v1::get_person, api_v1::update_person,
+        api_v1::list_consents, api_v1::add_consent, api_v1::withdraw_consent, api_v1::export_person, api_v1::erase_person,
+        api_v1::create_referral, api_v1::my_referrals, api_v1::self_referral,
+        api_v1::list_episodes, api_v1::get_episode, api_v1::transition, api_v1::assign, api_v1::set_assessment,
+        api_v1::add_goal, api_v1::review_goal, api_v1::add_prescription_item, api_v1::list_notes, api_v1::add_note,
+        api_v1::add_follow_up, api_v1::complete_follow_up, api_v1::due_follow_ups, api_v1::caseload,
+        api_v1::create_onward, api_v1::get_onward, api_v1::change_onward, api_v1::record_attendance, api_v1::inbox, api_v1::mark_read,
+        api_v1::search_audit, api_v1::verify_audit,
+    )
+)]
+pub struct ApiDoc;
+
+/// `GET /api/openapi.json`.
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}
