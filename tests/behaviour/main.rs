@@ -9,4 +9,5 @@ mod directory_store;
 mod cli;
 mod hsds_api;
 mod import_export;
+mod pathway;
 mod search_follow;

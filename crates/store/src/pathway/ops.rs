@@ -1547,7 +1547,16 @@ pub(super) async fn erase_person(c: &mut Conn, a: &Actor, id: &str) -> PResult<(
         .bind(id)
         .execute(&mut *c)
         .await?;
-    sqlx::query("UPDATE consent SET note = NULL, given_by = NULL, withdrawal_reason = NULL WHERE person_id = $1").bind(id).execute(&mut *c).await?;
+    // Erasure ends every consent: nothing is shared from here on.
+    sqlx::query(
+        "UPDATE consent SET note = NULL, given_by = NULL, withdrawn_at = COALESCE(withdrawn_at, $1), withdrawn_by = COALESCE(withdrawn_by, $2), \
+         withdrawal_reason = 'the person asked for their record to be erased' WHERE person_id = $3",
+    )
+    .bind(&t)
+    .bind(&a.user_id)
+    .bind(id)
+    .execute(&mut *c)
+    .await?;
     let episodes: Vec<(String, String)> = sqlx::query_as("SELECT id, referral FROM episode WHERE person_id = $1").bind(id).fetch_all(&mut *c).await?;
     for (eid, referral) in &episodes {
         let mut r: ReferralDetails = serde_json::from_str(referral)?;
