@@ -11,6 +11,7 @@ pub mod error;
 pub mod hsds_api;
 pub mod openapi;
 pub mod pages;
+mod session_pages;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -91,6 +92,7 @@ pub fn router(state: AppState) -> Router {
         .merge(hsds)
         .merge(pages::routes())
         .merge(api_v1::routes())
+        .merge(session_pages::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .fallback(|| async { error::ApiError::not_found("page at this address") })

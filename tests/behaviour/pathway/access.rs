@@ -235,7 +235,44 @@ async fn a_session_cookie_needs_the_csrf_token_to_change_anything(db: TestDb) {
     assert_eq!(r.status(), 201);
 }
 
+async fn signing_in_and_out_with_the_forms(db: TestDb) {
+    let w = World::new(db).await;
+    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let base = &w.lw.base;
+    let page = http.get(format!("{base}/login")).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let set: Vec<String> = page.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    let login_cookie = set.iter().find(|c| c.starts_with("linkwork_login_csrf=")).expect("a sign-in CSRF cookie").split(';').next().unwrap().to_string();
+    let html = page.text().await.unwrap();
+    let csrf = html.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    // A forged form (no matching token) is refused.
+    let r = http.post(format!("{base}/login")).form(&[("username", "lw"), ("password", PASSWORD), ("csrf", "forged")]).header("cookie", &login_cookie).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    // A wrong password keeps the username and says what is wrong.
+    let r = http.post(format!("{base}/login")).form(&[("username", "lw"), ("password", "nope"), ("csrf", &csrf)]).header("cookie", &login_cookie).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let body = r.text().await.unwrap();
+    assert!(body.contains("value=\"lw\"") && body.contains("not right"), "{body}");
+    // The right one: a session cookie, HttpOnly and SameSite, and the home page.
+    let r = http.post(format!("{base}/login")).form(&[("username", "lw"), ("password", PASSWORD), ("csrf", &csrf)]).header("cookie", &login_cookie).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let session = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("linkwork_session=")).unwrap();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"), "{session}");
+    let cookie = session.split(';').next().unwrap().to_string();
+    let home = http.get(format!("{base}/home")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("signed in as <strong>lw</strong>") && home.contains("link worker"), "{home}");
+    let form_csrf = home.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    // Signing out needs the form's token; then the session is gone.
+    let r = http.post(format!("{base}/logout")).form(&[("csrf", "forged")]).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+    let r = http.post(format!("{base}/logout")).form(&[("csrf", form_csrf.as_str())]).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let r = http.get(format!("{base}/home")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(r.headers().get("location").unwrap(), "/login");
+}
+
 on_both_databases!(
+    signing_in_and_out_with_the_forms,
     every_endpoint_against_every_role,
     withdrawing_consent_cuts_the_organisation_off_at_once,
     providers_never_receive_case_notes_or_the_assessment,

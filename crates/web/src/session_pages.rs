@@ -1,0 +1,170 @@
+//! Signing in and out in a browser: a session in a Secure (when served over HTTPS), HttpOnly,
+//! SameSite=Lax cookie, and a CSRF token in every form. The sign-in form itself is protected by a
+//! double-submit token (a cookie and a hidden field that must match), as there is no session yet.
+
+use askama::Template;
+use axum::extract::{Form, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use cookie::{Cookie, SameSite};
+use serde::Deserialize;
+
+use crate::auth::{self, Caller, SESSION_COOKIE};
+use crate::error::ApiError;
+use crate::AppState;
+
+const LOGIN_CSRF_COOKIE: &str = "linkwork_login_csrf";
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/login", get(login_page).post(login)).route("/home", get(home)).route("/logout", axum::routing::post(logout))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    csrf: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "home.html")]
+struct HomePage {
+    name: String,
+    username: String,
+    roles: String,
+    csrf: String,
+}
+
+fn secure(state: &AppState) -> bool {
+    state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
+}
+
+fn set_cookie(resp: &mut Response, c: Cookie<'static>) {
+    if let Ok(v) = HeaderValue::from_str(&c.to_string()) {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
+}
+
+fn cookie(name: &'static str, value: String, state: &AppState, max_age_secs: i64) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure(state))
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .build()
+}
+
+fn render(t: impl Template, status: StatusCode) -> Response {
+    match t.render() {
+        Ok(body) => (status, Html(body)).into_response(),
+        Err(e) => ApiError::Internal(format!("template: {e}")).into_response(),
+    }
+}
+
+fn login_form(state: &AppState, username: String, error: Option<String>, status: StatusCode) -> Response {
+    let csrf = auth::new_secret("csrf");
+    let mut resp = render(LoginPage { csrf: csrf.clone(), username, error }, status);
+    set_cookie(&mut resp, cookie(LOGIN_CSRF_COOKIE, csrf, state, 3600));
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+async fn login_page(State(state): State<AppState>) -> Response {
+    login_form(&state, String::new(), None, StatusCode::OK)
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    csrf: String,
+}
+
+fn cookie_from(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| Cookie::split_parse(v.to_string()))
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_string())
+}
+
+async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    let expected = cookie_from(&headers, LOGIN_CSRF_COOKIE);
+    if f.csrf.is_empty() || expected.as_deref() != Some(f.csrf.as_str()) {
+        return login_form(&state, f.username, Some("This form had expired. Please sign in again.".into()), StatusCode::FORBIDDEN);
+    }
+    if f.username.trim().is_empty() || f.password.is_empty() {
+        return login_form(&state, f.username, Some("Enter your username and your password.".into()), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    match auth::sign_in(&state, &f.username, &f.password, "session", "web browser").await {
+        Ok(s) => {
+            let mut resp = Redirect::to("/home").into_response();
+            *resp.status_mut() = StatusCode::SEE_OTHER;
+            set_cookie(&mut resp, cookie(SESSION_COOKIE, s.secret, &state, auth::SESSION_HOURS * 3600));
+            set_cookie(&mut resp, cookie(LOGIN_CSRF_COOKIE, String::new(), &state, 0));
+            resp
+        }
+        Err(ApiError::TooManyRequests { detail, .. }) => login_form(&state, f.username, Some(capitalised(&detail)), StatusCode::TOO_MANY_REQUESTS),
+        Err(ApiError::Unauthorized(_)) => {
+            login_form(&state, f.username, Some("The username or password is not right.".into()), StatusCode::UNAUTHORIZED)
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str() + ".").unwrap_or_default()
+}
+
+async fn home(caller: Result<Caller, ApiError>) -> Response {
+    match caller {
+        Ok(c) => render(
+            HomePage {
+                name: c.user.display_name.clone(),
+                username: c.user.username.clone(),
+                roles: c.user.roles.iter().map(|r| r.as_str().replace('_', " ")).collect::<Vec<_>>().join(", "),
+                csrf: c.credential.csrf.clone().unwrap_or_default(),
+            },
+            StatusCode::OK,
+        ),
+        Err(_) => Redirect::to("/login").into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct LogoutForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The CSRF check is made here against the form field (the extractor only checks the header).
+async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LogoutForm>) -> Response {
+    let Some(secret) = cookie_from(&headers, SESSION_COOKIE) else { return Redirect::to("/login").into_response() };
+    let found = match state.store().credential_by_hash(&auth::secret_hash(&secret)).await {
+        Ok(f) => f,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let Some((cred, user)) = found else { return Redirect::to("/login").into_response() };
+    if cred.csrf.as_deref() != Some(f.csrf.as_str()) {
+        return ApiError::Forbidden("this form had expired; reload the page and try again".into()).into_response();
+    }
+    let actor = linkwork_store::pathway::Actor { user_id: Some(user.id.clone()), name: user.username.clone(), role: "user".into(), reason: "POST /logout".into() };
+    if let Err(e) = state.store().revoke_credential(&actor, &cred.id, Some(&user.id)).await {
+        return ApiError::from(e).into_response();
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    *resp.status_mut() = StatusCode::SEE_OTHER;
+    set_cookie(&mut resp, cookie(SESSION_COOKIE, String::new(), &state, 0));
+    resp
+}
