@@ -17,7 +17,8 @@ use serde::Serialize;
 mod types;
 pub use types::*;
 
-mod api;
+pub mod api;
+pub use api::{OnwardRequest, ReferralRequest};
 
 /// The SQLite copy of the operations.
 mod sq {
