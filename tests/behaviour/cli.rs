@@ -32,7 +32,7 @@ fn run(args: &[&str], data: &std::path::Path) -> std::process::Output {
 fn help_lists_every_command_in_plain_words() {
     let out = Command::new(linkwork()).arg("--help").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    for cmd in ["serve", "demo", "import", "export", "migrate", "gen"] {
+    for cmd in ["serve", "demo", "import", "export", "migrate", "gen", "user", "audit"] {
         assert!(text.contains(cmd), "--help mentions {cmd}:\n{text}");
     }
     let out = Command::new(linkwork()).args(["import", "hsds", "--help"]).output().unwrap();
@@ -99,4 +99,46 @@ fn an_import_killed_half_way_leaves_the_database_as_it_was() {
     let out = run(&["export", "hsds", "--format", "ndjson", "--out", "-"], dir.path());
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(out.stdout.iter().filter(|b| **b == b'\n').count(), 50, "only the first import's services remain");
+}
+
+#[test]
+fn an_administrator_manages_users_and_checks_the_audit_log_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let out = run(&["user", "add", "sam", "--roles", "link_worker,admin", "--name", "Sam Smith"], data);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Created sam (admin, link_worker)"), "{text}");
+    assert!(text.contains("Password (shown once"), "a generated password is shown once: {text}");
+    // A bad role is refused with the list of good ones.
+    let out = run(&["user", "add", "kim", "--roles", "doctor"], data);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("use one of admin, referrer"));
+    // A provider needs an organisation.
+    let out = run(&["user", "add", "pat", "--roles", "provider"], data);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("organizations: a provider must belong"), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["user", "disable", "sam"], data);
+    assert!(out.status.success());
+    let list = String::from_utf8(run(&["user", "list"], data).stdout).unwrap();
+    assert!(list.lines().any(|l| l.starts_with("sam ") && l.contains("disabled")), "{list}");
+
+    let out = run(&["audit", "verify"], data);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("intact: 2 entries"), "creating and disabling sam were audited: {text}");
+    // Someone edits the log behind the application's back: the check fails and says where.
+    let db = data.join("linkwork.db");
+    let conn = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('DROP TRIGGER audit_log_no_update'); c.execute(\"UPDATE audit_log SET actor_name='nobody' WHERE seq=1\"); c.commit()",
+        ])
+        .arg(&db)
+        .status()
+        .unwrap();
+    assert!(conn.success());
+    let out = run(&["audit", "verify"], data);
+    assert!(!out.status.success(), "a broken chain fails the command");
+    assert!(String::from_utf8(out.stdout).unwrap().contains("entry 1 has been altered"));
 }
