@@ -7,6 +7,7 @@ mod audit;
 mod input;
 mod journey;
 mod machines;
+mod openapi;
 
 use std::sync::OnceLock;
 
