@@ -1,16 +1,16 @@
 //! A record: one row of one HSDS table, with its values parsed and normalised.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value as Json};
 
-use super::registry_types::{FieldType, TableDef};
-use super::value::{parse_value, FieldIssue, Value};
+use super::registry_types::{FieldDef, FieldType, TableDef};
+use super::value::{parse_value_owned, FieldIssue, Value};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Record {
     pub table: &'static TableDef,
-    values: BTreeMap<&'static str, Value>,
+    /// One slot per field of the table, in the table's field order: reading or setting a field
+    /// is an index, not a search, which import and storage do millions of times.
+    values: Vec<Option<Value>>,
 }
 
 /// A problem with one field of a record, found while building it.
@@ -22,41 +22,44 @@ pub struct RecordError {
 
 impl Record {
     pub fn new(table: &'static TableDef) -> Self {
-        Record { table, values: BTreeMap::new() }
+        Record { table, values: vec![None; table.fields.len()] }
+    }
+
+    /// The slot of `field`, if the table has it. Callers mostly pass the registry's own names,
+    /// so the same pointer is tried before comparing text.
+    fn slot(&self, field: &str) -> Option<usize> {
+        let fields = self.table.fields;
+        fields
+            .iter()
+            .position(|f| std::ptr::eq(f.name.as_ptr(), field.as_ptr()) && f.name.len() == field.len())
+            .or_else(|| fields.iter().position(|f| f.name == field))
     }
 
     /// The record's id (every HSDS table has one).
     pub fn id(&self) -> Option<&str> {
-        self.get_str("id")
+        match self.table.fields.first() {
+            Some(f) if f.name == "id" => self.values[0].as_ref().and_then(Value::as_str),
+            _ => self.get_str("id"),
+        }
     }
 
     pub fn get(&self, field: &str) -> Option<&Value> {
-        self.values.get(field)
+        self.values[self.slot(field)?].as_ref()
     }
 
     pub fn get_str(&self, field: &str) -> Option<&str> {
-        self.values.get(field).and_then(Value::as_str)
+        self.get(field).and_then(Value::as_str)
     }
 
     pub fn get_f64(&self, field: &str) -> Option<f64> {
-        self.values.get(field).and_then(Value::as_f64)
+        self.get(field).and_then(Value::as_f64)
     }
 
     /// Sets an already-normalised value. Panics on a field the table does not have, which is a
     /// programming error, never a data error.
     pub fn set(&mut self, field: &str, value: Option<Value>) {
-        let def = self
-            .table
-            .field(field)
-            .unwrap_or_else(|| panic!("{} has no field {field}", self.table.name));
-        match value {
-            Some(v) => {
-                self.values.insert(def.name, v);
-            }
-            None => {
-                self.values.remove(def.name);
-            }
-        }
+        let i = self.slot(field).unwrap_or_else(|| panic!("{} has no field {field}", self.table.name));
+        self.values[i] = value;
     }
 
     pub fn set_text(&mut self, field: &str, value: impl Into<String>) {
@@ -65,25 +68,32 @@ impl Record {
 
     /// Parses `raw` for `field` and sets it; returns what was wrong or repaired.
     pub fn set_raw(&mut self, field: &str, raw: &str) -> Option<RecordError> {
-        let def = self.table.field(field)?;
-        let (value, issue) = parse_value(def, raw);
-        self.set(def.name, value);
+        self.set_raw_owned(field, raw.to_string())
+    }
+
+    /// [`Record::set_raw`] for text the caller no longer needs: clean text is kept as it is,
+    /// without a copy.
+    pub fn set_raw_owned(&mut self, field: &str, raw: String) -> Option<RecordError> {
+        let i = self.slot(field)?;
+        let def = &self.table.fields[i];
+        let (value, issue) = parse_value_owned(def, raw);
+        self.values[i] = value;
         issue.map(|issue| RecordError { field: def.name.to_string(), issue })
     }
 
     /// The fields that are set, in the table's field order.
     pub fn values(&self) -> impl Iterator<Item = (&'static str, &Value)> {
-        self.table.fields.iter().filter_map(|f| self.values.get(f.name).map(|v| (f.name, v)))
+        self.table.fields.iter().zip(&self.values).filter_map(|(f, v)| v.as_ref().map(|v| (f.name, v)))
+    }
+
+    /// Every field of the table, in order, with its value if set.
+    pub fn slots(&self) -> impl Iterator<Item = (&'static FieldDef, Option<&Value>)> {
+        self.table.fields.iter().zip(&self.values).map(|(f, v)| (f, v.as_ref()))
     }
 
     /// Required fields (by the JSON schema) that are missing.
     pub fn missing_required(&self) -> Vec<&'static str> {
-        self.table
-            .fields
-            .iter()
-            .filter(|f| f.required && !self.values.contains_key(f.name))
-            .map(|f| f.name)
-            .collect()
+        self.table.fields.iter().zip(&self.values).filter(|(f, v)| f.required && v.is_none()).map(|(f, _)| f.name).collect()
     }
 
     /// Builds a record from an HSDS JSON object's scalar fields; nested arrays and objects are

@@ -75,9 +75,14 @@ impl FieldIssue {
 /// Returns the normalised value (None for empty) and, when the text was messy, what was wrong
 /// or what was done about it. An `Invalid` issue always comes with `None`.
 pub fn parse_value(field: &FieldDef, raw: &str) -> (Option<Value>, Option<FieldIssue>) {
+    parse_value_owned(field, raw.to_string())
+}
+
+/// [`parse_value`] taking the text by value, so that clean text becomes the value without a copy.
+pub fn parse_value_owned(field: &FieldDef, raw: String) -> (Option<Value>, Option<FieldIssue>) {
     let mut repairs: Vec<&str> = Vec::new();
-    let mut text = raw.to_string();
-    if text.contains("\\n") {
+    let mut text = raw;
+    if text.contains('\\') && text.contains("\\n") {
         text = text.replace("\\r\\n", "\n").replace("\\n", "\n");
         repairs.push("turned literal \\n into line breaks");
     }
@@ -95,6 +100,8 @@ pub fn parse_value(field: &FieldDef, raw: &str) -> (Option<Value>, Option<FieldI
     let result = match field.ty {
         FieldType::Text => Ok(Value::Text(text)),
         FieldType::Uuid => match uuid::Uuid::parse_str(&text) {
+            // Already in the canonical form (36 characters, lower case): kept as it is.
+            Ok(_) if text.len() == 36 && !text.bytes().any(|b| b.is_ascii_uppercase()) => Ok(Value::Text(text)),
             Ok(u) => Ok(Value::Text(u.hyphenated().to_string())),
             Err(_) => Err(format!("'{text}' is not a UUID")),
         },
