@@ -5,8 +5,9 @@
 //! Both the tabular and the JSON readers end here, so the rules are the same whatever the
 //! input looked like.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use linkwork_domain::hsds::{
     table, Batch, FieldIssue, FieldType, Record, SourceId, TableDef, Value,
@@ -44,13 +45,32 @@ impl Loc {
     }
 }
 
+/// A field name in a raw row: the registry's own text for the names HSDS has (no copy per
+/// cell or per nested object), a copy for others.
+pub(crate) type Key = Cow<'static, str>;
+
+/// The [`Key`] for a field name.
+pub(crate) fn key(name: &str) -> Key {
+    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        linkwork_domain::hsds::registry::TABLES
+            .iter()
+            .flat_map(|t| t.fields.iter().map(|f| f.name))
+            .collect()
+    });
+    match names.get(name) {
+        Some(n) => Cow::Borrowed(n),
+        None => Cow::Owned(name.to_string()),
+    }
+}
+
 /// One row of an HSDS 3.1 table as text, before parsing.
 #[derive(Clone, Debug)]
 pub(crate) struct RawRow {
     pub table: &'static TableDef,
     pub at: Loc,
     /// Field name and raw text, in input order. Names not in the table are reported.
-    pub fields: Vec<(String, String)>,
+    pub fields: Vec<(Key, String)>,
     /// The id was made up from the row's content (the input had none).
     pub id_made: bool,
 }
@@ -82,7 +102,7 @@ impl RawRow {
         let value = value.into();
         match self.fields.iter_mut().find(|(k, _)| k == name) {
             Some((_, v)) => *v = value,
-            None => self.fields.push((name.to_string(), value)),
+            None => self.fields.push((key(name), value)),
         }
     }
 
@@ -96,7 +116,7 @@ impl RawRow {
         if self.get_nonblank(to).is_none() {
             if let Some(v) = self.remove(from) {
                 self.remove(to);
-                self.fields.push((to.to_string(), v));
+                self.fields.push((key(to), v));
             }
         }
     }
@@ -142,7 +162,8 @@ pub(crate) struct Assembler<'o> {
     opts: &'o ReadOptions,
     pub report: Report,
     entries: Vec<Option<Entry>>,
-    index: HashMap<(&'static str, String), usize>,
+    /// Entries by (table, id as a number): every id is a UUID by now.
+    index: HashMap<(&'static str, u128), usize>,
     source_ids: BTreeMap<(&'static str, String), String>,
     /// Publishers' ids behind derived references, to name them in messages.
     ref_sources: HashMap<String, String>,
@@ -247,10 +268,11 @@ impl<'o> Assembler<'o> {
         let resource_type = row
             .get_nonblank("resource_type")
             .map(|s| s.trim().to_string());
-        for (name, raw) in &row.fields {
+        for (name, raw) in std::mem::take(&mut row.fields) {
             if name == "id" {
                 continue;
             }
+            let name = &*name;
             let Some(def) = t.field(name) else {
                 if !raw.trim().is_empty() {
                     self.problem(
@@ -278,14 +300,14 @@ impl<'o> Assembler<'o> {
                 None => None,
             };
             if let Some(target) = target {
-                let (v, derived) = Self::map_id(target, raw);
+                let (v, derived) = Self::map_id(target, &raw);
                 if derived {
                     self.ref_sources.insert(v.clone(), raw.trim().to_string());
                 }
                 rec.set(def.name, Some(Value::Text(v)));
                 continue;
             }
-            if let Some(e) = rec.set_raw(def.name, raw) {
+            if let Some(e) = rec.set_raw_owned(def.name, raw) {
                 match e.issue {
                     FieldIssue::Repaired { message } => {
                         self.problem(
@@ -355,7 +377,7 @@ impl<'o> Assembler<'o> {
         if derived {
             self.source_ids.insert((t.name, id.clone()), raw_id.clone());
         }
-        let key = (t.name, id);
+        let key = (t.name, uuid_key(&id));
         match self.index.get(&key) {
             Some(&i) => {
                 let mut earlier = self.entries[i].take().expect("indexed entries are present");
@@ -550,7 +572,7 @@ impl<'o> Assembler<'o> {
         batch.source_ids = self
             .source_ids
             .into_iter()
-            .filter(|((t, id), _)| self.index.contains_key(&(*t, id.clone())))
+            .filter(|((t, id), _)| self.index.contains_key(&(*t, uuid_key(id))))
             .map(|((table, id), source_id)| SourceId {
                 table,
                 id,
@@ -559,6 +581,13 @@ impl<'o> Assembler<'o> {
             .collect();
         Ok((batch, self.report))
     }
+}
+
+/// The id (always a UUID once mapped) as a number, a cheaper key than its text.
+fn uuid_key(id: &str) -> u128 {
+    uuid::Uuid::parse_str(id)
+        .expect("mapped ids are UUIDs")
+        .as_u128()
 }
 
 /// A publisher's in-text marker such as `###MON###` (Miami 211 tags descriptions with them).

@@ -289,8 +289,10 @@ impl Flattener<'_, '_> {
     }
 
     /// Flattens one top-level document.
-    pub fn document(&mut self, at: &Loc, doc: &Json) -> Result<(), ReadError> {
-        let Some(obj) = doc.as_object() else {
+    /// Flattens one top-level document. Its strings are moved into the rows (the document is
+    /// left with empty strings in their place).
+    pub fn document(&mut self, at: &Loc, doc: &mut Json) -> Result<(), ReadError> {
+        let Some(obj) = doc.as_object_mut() else {
             return self.asm.problem(
                 Severity::Error,
                 at,
@@ -308,7 +310,7 @@ impl Flattener<'_, '_> {
                 Action::RowSkipped,
             );
         };
-        self.object(kind, obj, at.clone(), None)?;
+        self.object(kind, obj, at.clone(), None, None)?;
         Ok(())
     }
 
@@ -316,9 +318,10 @@ impl Flattener<'_, '_> {
     fn object(
         &mut self,
         table_name: &'static str,
-        obj: &Map<String, Json>,
+        obj: &mut Map<String, Json>,
         at: Loc,
         parent: Option<(&'static str, String)>,
+        fill: Option<(&'static str, &'static str)>,
     ) -> Result<String, ReadError> {
         let t = table(table_name).expect("tree tables exist");
         let at = self.locate(at);
@@ -338,10 +341,21 @@ impl Flattener<'_, '_> {
                 ..at.clone()
             }
         };
-        for (k, v) in obj {
+        // Attributes and metadata say which table they belong to: `fill` gives that field when
+        // it is blank, where it stands (or after the others, when it is absent).
+        let mut filled = fill.is_none();
+        let fill_blank = fill.is_some_and(|(key, _)| blank(obj, key));
+        for (k, v) in obj.iter_mut() {
+            if let Some((key, value)) = fill {
+                if k == key && fill_blank {
+                    row.set(k, value);
+                    filled = true;
+                    continue;
+                }
+            }
             let text = match v {
                 Json::Null => continue,
-                Json::String(s) => s.clone(),
+                Json::String(s) => std::mem::take(s),
                 Json::Number(n) => n.to_string(),
                 Json::Bool(b) => b.to_string(),
                 Json::Array(_) | Json::Object(_) => {
@@ -365,6 +379,9 @@ impl Flattener<'_, '_> {
             };
             row.set(k, text);
         }
+        if let Some((key, value)) = fill.filter(|_| !filled) {
+            row.set(key, value);
+        }
         if let Some((fk, pid)) = &parent {
             if row.get_nonblank(fk).is_none() {
                 row.set(fk, pid.clone());
@@ -375,9 +392,9 @@ impl Flattener<'_, '_> {
             let EdgeKind::One { via } = e.kind else {
                 continue;
             };
-            match obj.get(e.key) {
+            match obj.get_mut(e.key) {
                 Some(Json::Object(child)) => {
-                    let cid = self.object(e.node.table, child, ptr(e.key), None)?;
+                    let cid = self.object(e.node.table, child, ptr(e.key), None, None)?;
                     if row.get_nonblank(via).is_none() {
                         row.set(via, cid);
                     }
@@ -408,9 +425,9 @@ impl Flattener<'_, '_> {
         many.push(("attributes", "attribute", "link_id"));
         many.push(("metadata", "metadata", "resource_id"));
         for (key, child_table, fk) in many {
-            match obj.get(key) {
+            match obj.get_mut(key) {
                 Some(Json::Array(items)) => {
-                    for (i, item) in items.iter().enumerate() {
+                    for (i, item) in items.iter_mut().enumerate() {
                         let loc = Loc {
                             pointer: Some(format!(
                                 "{}/{}/{i}",
@@ -419,7 +436,7 @@ impl Flattener<'_, '_> {
                             )),
                             ..at.clone()
                         };
-                        let Some(child) = item.as_object() else {
+                        let Some(child) = item.as_object_mut() else {
                             self.asm.problem(
                                 Severity::Error,
                                 &loc,
@@ -430,20 +447,12 @@ impl Flattener<'_, '_> {
                             continue;
                         };
                         // Attributes and metadata say which table they belong to.
-                        let mut child = child.clone();
-                        match child_table {
-                            "attribute" if blank(&child, "link_entity") => {
-                                child.insert("link_entity".into(), Json::String(table_name.into()));
-                            }
-                            "metadata" if blank(&child, "resource_type") => {
-                                child.insert(
-                                    "resource_type".into(),
-                                    Json::String(table_name.into()),
-                                );
-                            }
-                            _ => {}
-                        }
-                        self.object(child_table, &child, loc, Some((fk, id.clone())))?;
+                        let fill = match child_table {
+                            "attribute" => Some(("link_entity", table_name)),
+                            "metadata" => Some(("resource_type", table_name)),
+                            _ => None,
+                        };
+                        self.object(child_table, child, loc, Some((fk, id.clone())), fill)?;
                     }
                 }
                 None | Some(Json::Null) => {}
@@ -750,8 +759,8 @@ pub(crate) fn whole(
                         .flatten()
                         .filter_map(|(k, v)| match v {
                             Json::Null => None,
-                            Json::String(s) => Some((k.clone(), s.clone())),
-                            other => Some((k.clone(), other.to_string())),
+                            Json::String(s) => Some((crate::assemble::key(k), s.clone())),
+                            other => Some((crate::assemble::key(k), other.to_string())),
                         })
                         .collect();
                     (loc, fields)
@@ -761,6 +770,7 @@ pub(crate) fn whole(
                 file: file.clone(),
                 stem: k.trim_end_matches(".csv").to_string(),
                 resource: None,
+                header: None,
                 rows,
             });
         }
@@ -820,12 +830,12 @@ impl DocBatches {
             n += 1;
             self.docs_read += 1;
             match item? {
-                Item::Doc(at, doc, lines) => {
+                Item::Doc(at, mut doc, lines) => {
                     if let Some(k) = doc.as_object().and_then(kind_of) {
                         *self.kinds.entry(k).or_default() += 1;
                     }
                     fl.lines = lines;
-                    fl.document(&at, &doc)?;
+                    fl.document(&at, &mut doc)?;
                 }
                 Item::Bad(at, message) => {
                     fl.asm

@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use linkwork_domain::hsds::table;
 
-use crate::assemble::{Assembler, Loc, RawRow};
+use crate::assemble::{Assembler, Key, Loc, RawRow};
 use crate::error::ReadError;
 use crate::report::{Action, Severity};
 use crate::tabular::TableFile;
@@ -86,7 +86,7 @@ pub(crate) fn upgrade_file(
     asm: &mut Assembler<'_>,
 ) -> Result<(), ReadError> {
     let n = f.rows.len();
-    let row = |table: &str, at: &Loc, fields: &[(String, String)]| RawRow {
+    let row = |table: &str, at: &Loc, fields: &[(Key, String)]| RawRow {
         table: t(table),
         at: at.clone(),
         fields: fields.to_vec(),
@@ -318,6 +318,7 @@ pub(crate) fn upgrade_file(
 /// column was found.
 pub(crate) fn upgrade_columns(
     file: &Arc<str>,
+    header: Option<&[String]>,
     rows: &mut [RawRow],
     ctx: &mut Context,
     asm: &mut Assembler<'_>,
@@ -326,7 +327,11 @@ pub(crate) fn upgrade_columns(
         return Ok(false);
     };
     let table = first.table.name;
-    let columns: Vec<String> = first.fields.iter().map(|(k, _)| k.clone()).collect();
+    // The file's columns: its header, else (rows made by an upgrade, JSON) the first row's.
+    let columns: Vec<String> = match header {
+        Some(h) => h.to_vec(),
+        None => first.fields.iter().map(|(k, _)| k.to_string()).collect(),
+    };
     let has = |c: &str| columns.iter().any(|k| k == c);
     let mut upgraded = false;
     if table == "organization" {

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use linkwork_domain::hsds::{registry::TABLES, table, Batch, TableDef};
 use serde_json::Value as Json;
 
-use crate::assemble::{Assembler, Loc, RawRow};
+use crate::assemble::{key, Assembler, Key, Loc, RawRow};
 use crate::error::ReadError;
 use crate::legacy::{self, Legacy};
 use crate::options::{Progress, ReadOptions};
@@ -18,7 +18,7 @@ use crate::report::{Action, Report, Severity};
 use crate::source::PackageFiles;
 
 /// A row of text cells by column name, and where it is.
-pub(crate) type TextRow = (Loc, Vec<(String, String)>);
+pub(crate) type TextRow = (Loc, Vec<(Key, String)>);
 
 /// One file of a package, parsed into rows of text.
 pub(crate) struct TableFile {
@@ -27,6 +27,10 @@ pub(crate) struct TableFile {
     pub stem: String,
     /// The datapackage.json resource name for this file, if any.
     pub resource: Option<String>,
+    /// The CSV header (lower case), when the rows came from one. Rows of a 3.x table leave out
+    /// their empty cells of known fields (an empty cell and no cell read the same), so what
+    /// columns a file has is read from here.
+    pub header: Option<Vec<String>>,
     pub rows: Vec<TextRow>,
 }
 
@@ -116,7 +120,8 @@ pub(crate) fn read_package(
         }
     }
     let mut tables = Vec::new();
-    for (path, bytes) in &pkg.files {
+    // Each file's bytes are dropped once its rows are read.
+    for (path, bytes) in pkg.files {
         if !path.to_ascii_lowercase().ends_with(".csv") {
             continue;
         }
@@ -125,17 +130,26 @@ pub(crate) fn read_package(
         let stem = path
             .rsplit('/')
             .next()
-            .unwrap_or(path)
+            .unwrap_or(&path)
             .trim_end_matches(".csv")
             .trim_end_matches(".CSV")
             .to_ascii_lowercase();
-        let rows = parse_csv(&file, bytes, &mut asm)?;
-        tables.push(TableFile {
-            file,
+        let mut table = TableFile {
+            file: file.clone(),
             stem,
-            resource: resources.get(path).cloned(),
-            rows,
-        });
+            resource: resources.get(&path).cloned(),
+            header: None,
+            rows: Vec::new(),
+        };
+        let known = match classify(&table) {
+            Kind::Table(t) => Some(t),
+            _ => None,
+        };
+        let (header, rows) = parse_csv(&file, &bytes, known, &mut asm)?;
+        drop(bytes);
+        table.header = header;
+        table.rows = rows;
+        tables.push(table);
     }
     if tables.is_empty() {
         return Err(ReadError::unrecognised(
@@ -173,14 +187,24 @@ pub(crate) fn read_tables(
                         id_made: false,
                     });
                 }
-                upgraded |=
-                    legacy::upgrade_columns(&f.file, &mut rows[start..], &mut ctx, &mut asm)?;
+                upgraded |= legacy::upgrade_columns(
+                    &f.file,
+                    f.header.as_deref(),
+                    &mut rows[start..],
+                    &mut ctx,
+                    &mut asm,
+                )?;
             }
             Kind::Legacy(l) => {
                 upgraded = true;
                 legacy::upgrade_file(l, &f, &mut rows, &mut ctx, &mut asm)?;
-                upgraded |=
-                    legacy::upgrade_columns(&f.file, &mut rows[start..], &mut ctx, &mut asm)?;
+                upgraded |= legacy::upgrade_columns(
+                    &f.file,
+                    None,
+                    &mut rows[start..],
+                    &mut ctx,
+                    &mut asm,
+                )?;
             }
             Kind::Unknown => {
                 let at = Loc::file(&f.file);
@@ -239,7 +263,7 @@ fn report_unknown_columns(
                 return true;
             }
             let e = unknown
-                .entry((t.name, k.clone()))
+                .entry((t.name, k.to_string()))
                 .or_insert((0, r.at.line.unwrap_or(0)));
             if !v.trim().is_empty() {
                 e.0 += 1;
@@ -267,13 +291,16 @@ fn report_unknown_columns(
     Ok(())
 }
 
-/// Parses a CSV file into rows keyed by header. A row with the wrong number of cells is
-/// reported and skipped (in strict mode it stops reading).
+/// Parses a CSV file into rows keyed by header, and returns the header too. A row with the
+/// wrong number of cells is reported and skipped (in strict mode it stops reading). For a file
+/// of a 3.x `table`, empty cells of the table's fields are left out: they read as absent
+/// everywhere, and a large package's empty cells would otherwise take much of the memory.
 fn parse_csv(
     file: &Arc<str>,
     bytes: &[u8],
+    table: Option<&'static TableDef>,
     asm: &mut Assembler<'_>,
-) -> Result<Vec<TextRow>, ReadError> {
+) -> Result<(Option<Vec<String>>, Vec<TextRow>), ReadError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let mut rdr = csv::ReaderBuilder::new()
         .flexible(true)
@@ -281,6 +308,8 @@ fn parse_csv(
         .from_reader(bytes);
     let mut rows = Vec::new();
     let mut headers: Option<Vec<String>> = None;
+    // Per column: its key, and whether an empty cell in it may be left out.
+    let mut keys: Vec<(Key, bool)> = Vec::new();
     let mut bad_utf8 = 0usize;
     let mut rec = csv::ByteRecord::new();
     // Line numbers from byte offsets: the csv crate's own line count lags by one after CRLF.
@@ -318,12 +347,21 @@ fn parse_csv(
             })
             .collect();
         let Some(h) = &headers else {
-            headers = Some(
-                cells
-                    .iter()
-                    .map(|c| c.trim().to_ascii_lowercase())
-                    .collect(),
-            );
+            let h: Vec<String> = cells
+                .iter()
+                .map(|c| c.trim().to_ascii_lowercase())
+                .collect();
+            // With a column named twice, which cell a field reads depends on both: keep all.
+            let repeated = h.iter().enumerate().any(|(i, c)| h[..i].contains(c));
+            keys = h
+                .iter()
+                .map(|c| {
+                    let droppable =
+                        !repeated && table.is_some_and(|t| t.field(c).is_some());
+                    (key(c), droppable)
+                })
+                .collect();
+            headers = Some(h);
             continue;
         };
         if cells.len() == 1 && cells[0].trim().is_empty() {
@@ -346,7 +384,11 @@ fn parse_csv(
         }
         rows.push((
             Loc::line(file, line),
-            h.iter().cloned().zip(cells).collect(),
+            keys.iter()
+                .zip(cells)
+                .filter(|((_, droppable), v)| !(*droppable && v.is_empty()))
+                .map(|((k, _), v)| (k.clone(), v))
+                .collect(),
         ));
     }
     if bad_utf8 > 0 {
@@ -359,5 +401,5 @@ fn parse_csv(
             Action::Repaired,
         )?;
     }
-    Ok(rows)
+    Ok((headers, rows))
 }
