@@ -36,7 +36,7 @@ pub(crate) enum Param {
 }
 
 pub(crate) fn params_of(rec: &Record) -> impl Iterator<Item = Param> + '_ {
-    rec.table.fields.iter().map(move |f| match (f.ty, rec.get(f.name)) {
+    rec.slots().map(move |(f, v)| match (f.ty, v) {
         (FieldType::Number, Some(Value::Number(n))) => Param::Number(Some(*n)),
         (FieldType::Number, _) => Param::Number(None),
         (_, Some(Value::Text(s))) => Param::Text(Some(s.clone())),
