@@ -186,7 +186,7 @@ CREATE TABLE onward_referral (
     updated_at TEXT NOT NULL,
     version BIGINT NOT NULL DEFAULT 1
 );
-CREATE INDEX onward_referral_org_idx ON onward_referral (organization_id, status, updated_at);
+CREATE INDEX onward_referral_org_idx ON onward_referral (organization_id, updated_at);
 CREATE INDEX onward_referral_episode_idx ON onward_referral (episode_id);
 
 CREATE TABLE onward_event (

@@ -13,6 +13,7 @@
 mod baseline;
 mod corpus;
 mod mix;
+mod pathway;
 mod report;
 
 use std::io::{BufWriter, Write};
@@ -41,6 +42,9 @@ enum Command {
     Search(SearchArgs),
     /// Peak resident memory while building the index and while a reopened index answers queries.
     Memory(MemoryArgs),
+    /// Issue 3: pathway API throughput and latency over HTTP on SQLite and PostgreSQL with N
+    /// people (and about ten events each) already stored.
+    Pathway(pathway::PathwayArgs),
     /// Used by `memory`: opens an index built by it, in a fresh process, and reports.
     #[command(hide = true)]
     Probe(ProbeArgs),
@@ -104,7 +108,7 @@ struct MemoryArgs {
 }
 
 /// "10000", "10_000", "10k" and "1M" alike.
-fn parse_count(s: &str) -> Result<usize, String> {
+pub(crate) fn parse_count(s: &str) -> Result<usize, String> {
     let t = s.trim().replace('_', "");
     let (num, mult) = match t.chars().last() {
         Some('k' | 'K') => (&t[..t.len() - 1], 1_000),
@@ -123,14 +127,15 @@ fn main() -> anyhow::Result<()> {
         Command::Search(a) => rt.block_on(search(a)),
         Command::Memory(a) => memory(a),
         Command::Probe(a) => probe(a),
+        Command::Pathway(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(pathway::pathway(a)),
     }
 }
 
 /// A directory removed when dropped, even on error.
-struct WorkDir(PathBuf);
+pub(crate) struct WorkDir(pub(crate) PathBuf);
 
 impl WorkDir {
-    fn new(base: Option<&Path>) -> anyhow::Result<Self> {
+    pub(crate) fn new(base: Option<&Path>) -> anyhow::Result<Self> {
         let base = base.map(Path::to_path_buf).unwrap_or_else(std::env::temp_dir);
         let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.subsec_nanos();
         let dir = base.join(format!("linkwork-bench-{}-{nanos}", std::process::id()));

@@ -1009,16 +1009,22 @@ async fn record_attendance(State(state): State<AppState>, caller: Caller, Path(o
 #[serde(deny_unknown_fields)]
 pub struct InboxQuery {
     pub status: Option<String>,
+    /// How many, newest first (default 50, at most 200).
+    pub limit: Option<i64>,
 }
 
 /// The provider's inbox: referrals to their organisations that the person agreed to share,
 /// newest first. Shows name, contact and reasons, never case notes.
-#[utoipa::path(get, path = "/api/v1/inbox", tag = "onward referrals", params(("status" = Option<String>, Query)),
+#[utoipa::path(get, path = "/api/v1/inbox", tag = "onward referrals", params(("status" = Option<String>, Query), ("limit" = Option<i64>, Query)),
     responses((status = 200, body = [SharedReferral])), security(("bearer" = [])))]
 async fn inbox(State(state): State<AppState>, caller: Caller, Query(q): Query<InboxQuery>) -> ApiResult<Json<Vec<SharedReferral>>> {
     let a = caller.may(Action::ReceiveOnwardReferrals)?;
     let status = q.status.as_deref().map(|s| s.parse::<TaskStatus>().map(|t| t.as_str().to_string())).transpose().map_err(|e| ApiError::field("status", e))?;
-    Ok(Json(state.store().inbox(&a, &caller.user.organizations, status.as_deref(), 200).await?))
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::field("limit", "use 1 to 200"));
+    }
+    Ok(Json(state.store().inbox(&a, &caller.user.organizations, status.as_deref(), limit).await?))
 }
 
 /// Marks a message back as read (its recipient).

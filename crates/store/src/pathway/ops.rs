@@ -1328,9 +1328,6 @@ async fn shared_of(c: &mut Conn, o: OnwardReferral) -> PResult<SharedReferral> {
     let p = person_row(c, &o.person_id).await?;
     let referral: String = sqlx::query_scalar("SELECT referral FROM episode WHERE id = $1").bind(&o.episode_id).fetch_one(&mut *c).await?;
     let referral: ReferralDetails = serde_json::from_str(&referral)?;
-    let contact = |v: Option<linkwork_domain::pathway::person::ContactMethod>| {
-        v.map(|m| serde_json::to_value(m).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default())
-    };
     Ok(SharedReferral {
         id: o.id,
         service_id: o.service_id,
@@ -1341,7 +1338,7 @@ async fn shared_of(c: &mut Conn, o: OnwardReferral) -> PResult<SharedReferral> {
         person_name: p.details.display_name(),
         phone: p.details.phone.clone(),
         email: p.details.email.clone(),
-        preferred_contact: contact(p.details.preferred_contact),
+        preferred_contact: contact_word(p.details.preferred_contact),
         language: p.details.language.clone(),
         interpreter_needed: p.details.interpreter_needed,
         reasons: referral.reasons,
@@ -1354,30 +1351,72 @@ async fn shared_of(c: &mut Conn, o: OnwardReferral) -> PResult<SharedReferral> {
 }
 
 pub(super) async fn inbox(c: &mut Conn, a: &Actor, orgs: &[String], status: Option<&str>, limit: i64) -> PResult<Vec<SharedReferral>> {
-    let mut out = Vec::new();
-    for org in orgs {
-        let rows = sqlx::query(
-            "SELECT o.* FROM onward_referral o WHERE o.organization_id = $1 AND o.status <> 'draft' AND ($2 IS NULL OR o.status = $2) \
-             AND EXISTS (SELECT 1 FROM consent k WHERE k.person_id = o.person_id AND k.purpose = 'sharing' AND k.organization_id = o.organization_id AND k.withdrawn_at IS NULL) \
-             ORDER BY o.updated_at DESC LIMIT $3",
-        )
-        .bind(org)
-        .bind(status)
-        .bind(limit.clamp(1, 500))
-        .fetch_all(&mut *c)
-        .await?;
-        for r in &rows {
-            let o = onward_from(c, r).await?;
-            out.push(shared_of(c, o).await?);
-        }
+    if orgs.is_empty() {
+        return Ok(vec![]);
     }
-    out.sort_by(|x, y| y.updated_at.cmp(&x.updated_at));
-    out.truncate(limit.clamp(1, 500) as usize);
+    // One query for the page (the referral, the person, the referral reasons), one for its
+    // attendance: an inbox is opened many times a day on slow connections.
+    let org_list = (0..orgs.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
+    let sql = format!(
+        "SELECT o.*, p.details AS person_details, e.referral AS episode_referral FROM onward_referral o \
+         JOIN person p ON p.id = o.person_id JOIN episode e ON e.id = o.episode_id \
+         WHERE o.organization_id IN ({org_list}) AND o.status <> 'draft' AND ($1 IS NULL OR o.status = $1) \
+         AND EXISTS (SELECT 1 FROM consent k WHERE k.person_id = o.person_id AND k.purpose = 'sharing' AND k.organization_id = o.organization_id AND k.withdrawn_at IS NULL) \
+         ORDER BY o.updated_at DESC, o.id LIMIT $2"
+    );
+    let mut q = sqlx::query(&sql).bind(status).bind(limit.clamp(1, 500));
+    for o in orgs {
+        q = q.bind(o);
+    }
+    let rows = q.fetch_all(&mut *c).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let details: String = r.try_get("person_details")?;
+        let details: PersonDetails = serde_json::from_str(&details)?;
+        let referral: String = r.try_get("episode_referral")?;
+        let referral: ReferralDetails = serde_json::from_str(&referral)?;
+        out.push(SharedReferral {
+            id: r.try_get("id")?,
+            service_id: r.try_get("service_id")?,
+            service_name: r.try_get("service_name")?,
+            organization_id: r.try_get("organization_id")?,
+            status: r.try_get("status")?,
+            status_reason: r.try_get("status_reason")?,
+            person_name: details.display_name(),
+            phone: details.phone.clone(),
+            email: details.email.clone(),
+            preferred_contact: contact_word(details.preferred_contact),
+            language: details.language.clone(),
+            interpreter_needed: details.interpreter_needed,
+            reasons: referral.reasons,
+            message: r.try_get("message")?,
+            created_at: r.try_get("created_at")?,
+            updated_at: r.try_get("updated_at")?,
+            attendance: vec![],
+            version: r.try_get("version")?,
+        });
+    }
     if !out.is_empty() {
+        let list = (0..out.len()).map(|i| format!("${}", i + 1)).collect::<Vec<_>>().join(", ");
+        let sql = format!("SELECT * FROM attendance WHERE onward_referral_id IN ({list}) ORDER BY session_on");
+        let mut q = sqlx::query(&sql);
+        for s in &out {
+            q = q.bind(&s.id);
+        }
+        for r in q.fetch_all(&mut *c).await? {
+            let oid: String = r.try_get("onward_referral_id")?;
+            if let Some(s) = out.iter_mut().find(|s| s.id == oid) {
+                s.attendance.push(Attendance { session_on: r.try_get("session_on")?, attended: r.try_get("attended")?, note: r.try_get("note")?, recorded_at: r.try_get("recorded_at")? });
+            }
+        }
         let ids = out.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(",");
         audit(c, a, "list", "onward_referral", Some(&ids), None).await?;
     }
     Ok(out)
+}
+
+fn contact_word(v: Option<linkwork_domain::pathway::person::ContactMethod>) -> Option<String> {
+    v.map(|m| serde_json::to_value(m).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default())
 }
 
 pub(super) async fn get_shared(c: &mut Conn, a: &Actor, id: &str, orgs: &[String]) -> PResult<SharedReferral> {
