@@ -198,13 +198,8 @@ pub(crate) fn read_tables(
             Kind::Legacy(l) => {
                 upgraded = true;
                 legacy::upgrade_file(l, &f, &mut rows, &mut ctx, &mut asm)?;
-                upgraded |= legacy::upgrade_columns(
-                    &f.file,
-                    None,
-                    &mut rows[start..],
-                    &mut ctx,
-                    &mut asm,
-                )?;
+                upgraded |=
+                    legacy::upgrade_columns(&f.file, None, &mut rows[start..], &mut ctx, &mut asm)?;
             }
             Kind::Unknown => {
                 let at = Loc::file(&f.file);
@@ -356,8 +351,7 @@ fn parse_csv(
             keys = h
                 .iter()
                 .map(|c| {
-                    let droppable =
-                        !repeated && table.is_some_and(|t| t.field(c).is_some());
+                    let droppable = !repeated && table.is_some_and(|t| t.field(c).is_some());
                     (key(c), droppable)
                 })
                 .collect();
