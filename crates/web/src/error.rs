@@ -162,3 +162,27 @@ impl From<linkwork_store::pathway::PathwayError> for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Errors answered below the handlers (a body over the limit, a method a route does not take)
+/// come without a body or as plain text; they are given problem details like every other error.
+pub async fn problems_for_bare_errors(resp: Response) -> Response {
+    let status = resp.status();
+    let is_problem = resp.headers().get(header::CONTENT_TYPE).is_some_and(|c| c.as_bytes().starts_with(b"application/problem+json"));
+    let is_html = resp.headers().get(header::CONTENT_TYPE).is_some_and(|c| c.as_bytes().starts_with(b"text/html"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem || is_html {
+        return resp;
+    }
+    let (title, detail) = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ("What you sent is too large", "The body is over the 1 MiB limit."),
+        StatusCode::METHOD_NOT_ALLOWED => ("Method not allowed", "This address does not take that method; see /api/openapi.json."),
+        _ => (status.canonical_reason().unwrap_or("Error"), "The request could not be handled."),
+    };
+    let body = json!({ "type": "about:blank", "title": title, "status": status.as_u16(), "detail": detail });
+    let mut out = (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
+    for (k, v) in resp.headers() {
+        if k != header::CONTENT_TYPE && k != header::CONTENT_LENGTH {
+            out.headers_mut().insert(k.clone(), v.clone());
+        }
+    }
+    out
+}

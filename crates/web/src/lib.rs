@@ -97,6 +97,7 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(|| async { "ok" }))
         .fallback(|| async { error::ApiError::not_found("page at this address") })
         .layer(RequestBodyLimitLayer::new(1024 * 1024))
+        .layer(axum::middleware::map_response(error::problems_for_bare_errors))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .with_state(state)

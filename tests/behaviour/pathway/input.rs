@@ -32,7 +32,12 @@ async fn hostile_input_gets_a_clear_4xx_and_stores_nothing_half_way(db: TestDb) 
         let n = sock.read(&mut buf).await.unwrap();
         let answer = String::from_utf8_lossy(&buf[..n]).to_string();
         assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+        assert!(answer.to_lowercase().contains("content-type: application/problem+json"), "{answer}");
     }
+    // A method the address does not take.
+    let r = gp.call(Method::DELETE, "/api/v1/referrals", None, None).await;
+    assert_eq!(r.status, 405);
+    assert_eq!(r.body["status"], 405);
     // Not JSON at all, or the wrong content type.
     let r = gp.http.post(format!("{}/api/v1/referrals", gp.base)).bearer_auth(gp.token.as_ref().unwrap()).body("name=x").send().await.unwrap();
     assert_eq!(r.status(), 415);
