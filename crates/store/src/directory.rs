@@ -62,6 +62,8 @@ macro_rules! on_tx {
 /// Writes to the directory inside one transaction: all of it lands, or none of it does.
 pub struct DirectoryWriter {
     tx: Tx,
+    /// This process's turn to write (SQLite), held until commit or drop.
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
     counts: BTreeMap<&'static str, usize>,
     services: BTreeSet<String>,
     indirect: BTreeMap<&'static str, BTreeSet<String>>,
@@ -117,8 +119,10 @@ impl Store {
     /// at the start instead of failing half-way; on PostgreSQL the change feed is locked so that
     /// its sequence numbers commit in order (the index follower relies on that).
     pub async fn begin_directory_write(&self) -> Result<DirectoryWriter> {
+        let mut turn = None;
         let tx = match &self.db {
             crate::Db::Sqlite(p) => {
+                turn = Some(self.write_gate.clone().lock_owned().await);
                 let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
                 // A large write touches index pages all over the file (ids are random); a bigger
                 // page cache for this connection while it writes made a 100k-service import 25%
@@ -132,7 +136,7 @@ impl Store {
                 Tx::Postgres(t)
             }
         };
-        Ok(DirectoryWriter { tx, counts: BTreeMap::new(), services: BTreeSet::new(), indirect: BTreeMap::new() })
+        Ok(DirectoryWriter { tx, _turn: turn, counts: BTreeMap::new(), services: BTreeSet::new(), indirect: BTreeMap::new() })
     }
 
     /// Writes a batch in its own transaction.
@@ -628,11 +632,10 @@ impl DirectoryWriter {
 /// failures (a foreign key, say) fail the write as before, and the transaction is sqlx's, so
 /// commit, rollback and drop behave as on the other path.
 ///
-/// sqlx's documented way to make direct SQLite calls is `lock_handle`; the few functions used
-/// are declared here rather than adding `libsqlite3-sys` (already linked, through sqlx) as a
-/// dependency of this crate.
+/// sqlx's documented way to make direct SQLite calls is `lock_handle`; the functions come from
+/// `libsqlite3-sys`, the same crate (and so the same linked SQLite) sqlx uses.
 mod sqlite_rows {
-    use std::ffi::{c_char, c_int, c_void, CStr};
+    use std::ffi::{c_int, CStr};
 
     use linkwork_domain::hsds::{FieldType, Record, TableDef, Value};
     use sqlx::{Sqlite, Transaction};
@@ -642,25 +645,16 @@ mod sqlite_rows {
     const SQLITE_OK: c_int = 0;
     const SQLITE_DONE: c_int = 101;
 
-    extern "C" {
-        fn sqlite3_prepare_v2(db: *mut c_void, sql: *const c_char, n: c_int, stmt: *mut *mut c_void, tail: *mut *const c_char) -> c_int;
-        // The last argument is SQLite's destructor; null is SQLITE_STATIC (the caller keeps the text alive).
-        fn sqlite3_bind_text(stmt: *mut c_void, i: c_int, text: *const c_char, n: c_int, destructor: *const c_void) -> c_int;
-        fn sqlite3_bind_double(stmt: *mut c_void, i: c_int, v: f64) -> c_int;
-        fn sqlite3_bind_null(stmt: *mut c_void, i: c_int) -> c_int;
-        fn sqlite3_step(stmt: *mut c_void) -> c_int;
-        fn sqlite3_reset(stmt: *mut c_void) -> c_int;
-        fn sqlite3_finalize(stmt: *mut c_void) -> c_int;
-        fn sqlite3_changes(db: *mut c_void) -> c_int;
-        fn sqlite3_errmsg(db: *mut c_void) -> *const c_char;
-        fn sqlite3_extended_errcode(db: *mut c_void) -> c_int;
-    }
+    use libsqlite3_sys::{
+        sqlite3, sqlite3_bind_double, sqlite3_bind_null, sqlite3_bind_text, sqlite3_changes, sqlite3_errmsg, sqlite3_extended_errcode, sqlite3_finalize,
+        sqlite3_prepare_v2, sqlite3_reset, sqlite3_step, sqlite3_stmt,
+    };
 
     /// Rows written between releases of the connection, so that a long write does not hold the
     /// async thread for seconds at a time.
     const ROWS_PER_LOCK: usize = 4096;
 
-    fn error(db: *mut c_void) -> StoreError {
+    fn error(db: *mut sqlite3) -> StoreError {
         // SAFETY: `db` is the open connection we hold the lock on; errmsg is a C string it owns.
         let (code, msg) = unsafe { (sqlite3_extended_errcode(db), CStr::from_ptr(sqlite3_errmsg(db)).to_string_lossy().into_owned()) };
         StoreError::Invalid(format!("database error: error returned from database: (code: {code}) {msg}"))
@@ -668,12 +662,12 @@ mod sqlite_rows {
 
     /// A prepared statement, finalized when dropped.
     struct Stmt {
-        db: *mut c_void,
-        raw: *mut c_void,
+        db: *mut sqlite3,
+        raw: *mut sqlite3_stmt,
     }
 
     impl Stmt {
-        fn prepare(db: *mut c_void, sql: &str) -> Result<Stmt> {
+        fn prepare(db: *mut sqlite3, sql: &str) -> Result<Stmt> {
             let mut raw = std::ptr::null_mut();
             // SAFETY: `sql` is valid for its length; SQLite writes the statement pointer.
             let rc = unsafe { sqlite3_prepare_v2(db, sql.as_ptr().cast(), sql.len() as c_int, &mut raw, std::ptr::null_mut()) };
@@ -692,7 +686,8 @@ mod sqlite_rows {
             // outlive the binding (see above).
             let rc = unsafe {
                 match p {
-                    Bound::Text(s) => sqlite3_bind_text(self.raw, i, s.as_ptr().cast(), s.len() as c_int, std::ptr::null()),
+                    // No destructor: SQLITE_STATIC, the caller keeps the text alive.
+                    Bound::Text(s) => sqlite3_bind_text(self.raw, i, s.as_ptr().cast(), s.len() as c_int, None),
                     Bound::Number(n) => sqlite3_bind_double(self.raw, i, n),
                     Bound::Null => sqlite3_bind_null(self.raw, i),
                 }
@@ -756,7 +751,7 @@ mod sqlite_rows {
         let id_at = t.fields.iter().position(|f| f.name == "id").expect("every HSDS table has an id");
         for slice in recs.chunks(ROWS_PER_LOCK) {
             let mut handle = tx.lock_handle().await?;
-            let db: *mut c_void = handle.as_raw_handle().as_ptr().cast();
+            let db: *mut sqlite3 = handle.as_raw_handle().as_ptr();
             let insert = Stmt::prepare(db, &insert_sql)?;
             let update = update_sql.as_deref().map(|sql| Stmt::prepare(db, sql)).transpose()?;
             // Text made for numbers in text fields; kept until the row's statements have run.

@@ -20,6 +20,7 @@ macro_rules! tx {
     ($store:expr, $f:ident ( $($arg:expr),* $(,)? )) => {
         match &$store.db {
             Db::Sqlite(p) => {
+                let _turn = $store.write_gate.lock().await;
                 let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
                 let r = sq::$f(&mut *t, $($arg),*).await;
                 if r.is_ok() {
@@ -152,6 +153,7 @@ impl Store {
     pub async fn create_referral(&self, a: &Actor, r: ReferralRequest<'_>) -> PResult<EpisodeSummary> {
         match &self.db {
             Db::Sqlite(p) => {
+                let _turn = self.write_gate.lock().await;
                 let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
                 let n = sq::NewReferral {
                     person_id: r.person_id,
@@ -250,6 +252,7 @@ impl Store {
         }
         match &self.db {
             Db::Sqlite(p) => {
+                let _turn = self.write_gate.lock().await;
                 let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
                 let out = sq::create_onward(&mut t, a, new_onward!(sq)).await;
                 if out.is_ok() {
