@@ -142,3 +142,54 @@ fn an_administrator_manages_users_and_checks_the_audit_log_from_the_command_line
     assert!(!out.status.success(), "a broken chain fails the command");
     assert!(String::from_utf8(out.stdout).unwrap().contains("entry 1 has been altered"));
 }
+
+#[test]
+fn the_first_start_creates_the_administrator_and_prints_its_password_once() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let start = |dir: &std::path::Path| {
+        let mut child = Command::new(linkwork())
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .env_remove("LINKWORK_ADMIN_PASSWORD")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let mut seen = vec![];
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            let line = lines.next().expect("the server says where it runs").unwrap();
+            let done = line.contains("is running at");
+            seen.push(line);
+            if done {
+                break;
+            }
+        }
+        (child, seen)
+    };
+    let (mut child, first) = start(dir.path());
+    let admin_line = first.iter().find(|l| l.contains("created the administrator 'admin' with password")).unwrap_or_else(|| panic!("{first:?}"));
+    let password = admin_line.split("with password ").nth(1).unwrap().split(' ').next().unwrap().to_string();
+    let url = first.iter().find_map(|l| l.split("running at ").nth(1)).unwrap().trim().trim_end_matches('/').to_string();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let status = rt.block_on(async {
+        reqwest::Client::new()
+            .post(format!("{url}/api/v1/auth/token"))
+            .json(&serde_json::json!({ "username": "admin", "password": password }))
+            .send()
+            .await
+            .unwrap()
+            .status()
+    });
+    assert_eq!(status, 201, "the printed password signs in");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // A second start creates nobody and prints no password.
+    let (mut child, second) = start(dir.path());
+    assert!(!second.iter().any(|l| l.contains("password")), "{second:?}");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
