@@ -40,6 +40,23 @@ macro_rules! tx {
     };
 }
 
+/// Runs `ops::f(conn, ...)` on a pooled connection without a transaction: for reads that write
+/// nothing (not even an audit entry), so that on SQLite they do not queue behind writers.
+macro_rules! read {
+    ($store:expr, $f:ident ( $($arg:expr),* $(,)? )) => {
+        match &$store.db {
+            Db::Sqlite(p) => {
+                let mut c = p.acquire().await?;
+                sq::$f(&mut *c, $($arg),*).await
+            }
+            Db::Postgres(p) => {
+                let mut c = p.acquire().await?;
+                pg::$f(&mut *c, $($arg),*).await
+            }
+        }
+    };
+}
+
 /// What `create_referral` takes.
 pub struct ReferralRequest<'a> {
     pub person_id: Option<&'a str>,
@@ -68,16 +85,16 @@ impl Store {
         tx!(self, create_user(a, u))
     }
     pub async fn user_by_username(&self, username: &str) -> PResult<Option<User>> {
-        tx!(self, user_by(true, username))
+        read!(self, user_by(true, username))
     }
     pub async fn user_by_id(&self, id: &str) -> PResult<Option<User>> {
-        tx!(self, user_by(false, id))
+        read!(self, user_by(false, id))
     }
     pub async fn list_users(&self) -> PResult<Vec<User>> {
-        tx!(self, list_users())
+        read!(self, list_users())
     }
     pub async fn count_users(&self) -> PResult<i64> {
-        tx!(self, count_users())
+        read!(self, count_users())
     }
     pub async fn update_user(
         &self,
@@ -105,17 +122,25 @@ impl Store {
         tx!(self, create_credential(a, user_id, kind, name, secret_hash, csrf, scopes, expires_at))
     }
     pub async fn credential_by_hash(&self, secret_hash: &str) -> PResult<Option<(Credential, User)>> {
-        tx!(self, credential_by_hash(secret_hash))
+        let found = read!(self, credential_lookup(secret_hash))?;
+        if let Some((cred, _)) = &found {
+            // Last use is kept to the minute: a write per request would make every read a write.
+            let now = linkwork_domain::pathway::format_time(linkwork_domain::pathway::now());
+            if cred.last_used_at.as_deref().and_then(|l| l.get(..16)) != now.get(..16) {
+                tx!(self, touch_credential(&cred.id, &now))?;
+            }
+        }
+        Ok(found)
     }
     pub async fn list_credentials(&self, user_id: &str) -> PResult<Vec<Credential>> {
-        tx!(self, list_credentials(user_id))
+        read!(self, list_credentials(user_id))
     }
     /// Revokes a credential; with `owner`, only one of that user's.
     pub async fn revoke_credential(&self, a: &Actor, id: &str, owner: Option<&str>) -> PResult<()> {
         tx!(self, revoke_credential(a, id, owner))
     }
     pub async fn sign_in_failures(&self, username: &str, since: &str) -> PResult<Vec<String>> {
-        tx!(self, sign_in_failures(username, since))
+        read!(self, sign_in_failures(username, since))
     }
     pub async fn record_sign_in_failure(&self, username: &str) -> PResult<()> {
         tx!(self, record_sign_in_failure(username))
@@ -231,7 +256,7 @@ impl Store {
     }
     /// Counts only: no personal data, so no audit entry.
     pub async fn caseload(&self, link_worker_id: &str, today: &str, year_ago: &str, safe: i64) -> PResult<Caseload> {
-        tx!(self, caseload(link_worker_id, today, year_ago, safe))
+        read!(self, caseload(link_worker_id, today, year_ago, safe))
     }
 
     // Onward referrals ----------------------------------------------------------------------
@@ -309,7 +334,7 @@ impl Store {
         tx!(self, audit(a, action, entity, entity_id, person_id))
     }
     pub async fn search_audit(&self, f: &AuditFilter) -> PResult<(Vec<AuditEntry>, i64)> {
-        tx!(self, search_audit(f))
+        read!(self, search_audit(f))
     }
     /// Checks the whole hash chain: the number of entries, or where it is broken.
     pub async fn verify_audit(&self) -> PResult<Result<i64, ChainError>> {

@@ -331,11 +331,11 @@ pub(super) async fn create_credential(
 }
 
 /// The live credential with this secret hash and its user: not revoked, not expired, user enabled.
-pub(super) async fn credential_by_hash(c: &mut Conn, secret_hash: &str) -> PResult<Option<(Credential, User)>> {
-    let t = now();
+/// A read only: every authenticated request makes it, so it must not take SQLite's write lock.
+pub(super) async fn credential_lookup(c: &mut Conn, secret_hash: &str) -> PResult<Option<(Credential, User)>> {
     let Some(r) = sqlx::query("SELECT * FROM credential WHERE secret_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)")
         .bind(secret_hash)
-        .bind(&t)
+        .bind(now())
         .fetch_optional(&mut *c)
         .await?
     else {
@@ -346,12 +346,13 @@ pub(super) async fn credential_by_hash(c: &mut Conn, secret_hash: &str) -> PResu
     if user.disabled {
         return Ok(None);
     }
-    // Last use is kept to the minute: a write per request would make every read a write.
-    let stale = cred.last_used_at.as_deref().map(|l| l.get(..16) != t.get(..16)).unwrap_or(true);
-    if stale {
-        sqlx::query("UPDATE credential SET last_used_at = $1 WHERE id = $2").bind(&t).bind(&cred.id).execute(&mut *c).await?;
-    }
     Ok(Some((cred, user)))
+}
+
+/// Records that a credential was used, at `at`.
+pub(super) async fn touch_credential(c: &mut Conn, id: &str, at: &str) -> PResult<()> {
+    sqlx::query("UPDATE credential SET last_used_at = $1 WHERE id = $2").bind(at).bind(id).execute(&mut *c).await?;
+    Ok(())
 }
 
 pub(super) async fn list_credentials(c: &mut Conn, user_id: &str) -> PResult<Vec<Credential>> {
