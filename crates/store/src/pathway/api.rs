@@ -15,15 +15,20 @@ use super::types::*;
 use super::{pg, sq, PResult};
 use crate::{Db, Store};
 
-/// Runs `ops::f(conn, ...)` in a transaction on the store's database; commits on Ok.
+/// Runs `ops::f(conn, ...)` in a transaction on the store's database; commits on Ok, and also
+/// on the errors `commit_also` accepts (an error whose audit entries must stand).
 macro_rules! tx {
     ($store:expr, $f:ident ( $($arg:expr),* $(,)? )) => {
+        tx!($store, $f($($arg),*), commit_also = |_| false)
+    };
+    ($store:expr, $f:ident ( $($arg:expr),* $(,)? ), commit_also = $keep:expr) => {
         match &$store.db {
             Db::Sqlite(p) => {
                 let _turn = $store.write_gate.lock().await;
                 let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
                 let r = sq::$f(&mut *t, $($arg),*).await;
-                if r.is_ok() {
+                let keep: fn(&super::PathwayError) -> bool = $keep;
+                if r.as_ref().err().map_or(true, keep) {
                     t.commit().await?;
                 }
                 r
@@ -31,7 +36,8 @@ macro_rules! tx {
             Db::Postgres(p) => {
                 let mut t = p.begin().await?;
                 let r = pg::$f(&mut *t, $($arg),*).await;
-                if r.is_ok() {
+                let keep: fn(&super::PathwayError) -> bool = $keep;
+                if r.as_ref().err().map_or(true, keep) {
                     t.commit().await?;
                 }
                 r
@@ -64,6 +70,7 @@ pub struct ReferralRequest<'a> {
     pub not_a_duplicate: bool,
     pub details: &'a ReferralDetails,
     pub consent_method: ConsentMethod,
+    /// The referrer's user id, who will get the messages back.
     pub referred_by: Option<&'a str>,
 }
 
@@ -74,6 +81,7 @@ pub struct OnwardRequest<'a> {
     pub service_name: &'a str,
     pub organization_id: &'a str,
     pub message: Option<&'a str>,
+    /// Send now (requested) rather than keep as a draft.
     pub send: bool,
     pub capacity_warning: Option<&'a str>,
 }
@@ -107,19 +115,8 @@ impl Store {
     ) -> PResult<User> {
         tx!(self, update_user(a, username, disabled, roles, orgs, password_hash))
     }
-    #[allow(clippy::too_many_arguments)]
-    pub async fn create_credential(
-        &self,
-        a: &Actor,
-        user_id: &str,
-        kind: &str,
-        name: &str,
-        secret_hash: &str,
-        csrf: Option<&str>,
-        scopes: &[String],
-        expires_at: Option<&str>,
-    ) -> PResult<Credential> {
-        tx!(self, create_credential(a, user_id, kind, name, secret_hash, csrf, scopes, expires_at))
+    pub async fn create_credential(&self, a: &Actor, n: &NewCredential<'_>) -> PResult<Credential> {
+        tx!(self, create_credential(a, n))
     }
     pub async fn credential_by_hash(&self, secret_hash: &str) -> PResult<Option<(Credential, User)>> {
         let found = read!(self, credential_lookup(secret_hash))?;
@@ -175,45 +172,10 @@ impl Store {
 
     // Referrals and episodes -----------------------------------------------------------------
 
+    /// A duplicate warning still commits: the check read other people's records, and that read
+    /// is audited.
     pub async fn create_referral(&self, a: &Actor, r: ReferralRequest<'_>) -> PResult<EpisodeSummary> {
-        match &self.db {
-            Db::Sqlite(p) => {
-                let _turn = self.write_gate.lock().await;
-                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
-                let n = sq::NewReferral {
-                    person_id: r.person_id,
-                    person: r.person,
-                    not_a_duplicate: r.not_a_duplicate,
-                    details: r.details,
-                    consent_method: r.consent_method,
-                    referred_by: r.referred_by,
-                };
-                let out = sq::create_referral(&mut t, a, n).await;
-                if out.is_ok() {
-                    t.commit().await?;
-                } else if matches!(out, Err(super::PathwayError::PossibleDuplicate(_))) {
-                    // The duplicate check read other people's records: that read is audited.
-                    t.commit().await?;
-                }
-                out
-            }
-            Db::Postgres(p) => {
-                let mut t = p.begin().await?;
-                let n = pg::NewReferral {
-                    person_id: r.person_id,
-                    person: r.person,
-                    not_a_duplicate: r.not_a_duplicate,
-                    details: r.details,
-                    consent_method: r.consent_method,
-                    referred_by: r.referred_by,
-                };
-                let out = pg::create_referral(&mut t, a, n).await;
-                if out.is_ok() || matches!(out, Err(super::PathwayError::PossibleDuplicate(_))) {
-                    t.commit().await?;
-                }
-                out
-            }
-        }
+        tx!(self, create_referral(a, &r), commit_also = |e| matches!(e, super::PathwayError::PossibleDuplicate(_)))
     }
     pub async fn get_episode(&self, a: &Actor, id: &str) -> PResult<Episode> {
         tx!(self, get_episode(a, id))
@@ -262,38 +224,7 @@ impl Store {
     // Onward referrals ----------------------------------------------------------------------
 
     pub async fn create_onward_referral(&self, a: &Actor, r: OnwardRequest<'_>) -> PResult<OnwardReferral> {
-        macro_rules! new_onward {
-            ($m:ident) => {
-                $m::NewOnward {
-                    episode_id: r.episode_id,
-                    service_id: r.service_id,
-                    service_name: r.service_name,
-                    organization_id: r.organization_id,
-                    message: r.message,
-                    send: r.send,
-                    capacity_warning: r.capacity_warning,
-                }
-            };
-        }
-        match &self.db {
-            Db::Sqlite(p) => {
-                let _turn = self.write_gate.lock().await;
-                let mut t = p.begin_with("BEGIN IMMEDIATE").await?;
-                let out = sq::create_onward(&mut t, a, new_onward!(sq)).await;
-                if out.is_ok() {
-                    t.commit().await?;
-                }
-                out
-            }
-            Db::Postgres(p) => {
-                let mut t = p.begin().await?;
-                let out = pg::create_onward(&mut t, a, new_onward!(pg)).await;
-                if out.is_ok() {
-                    t.commit().await?;
-                }
-                out
-            }
-        }
+        tx!(self, create_onward(a, &r))
     }
     #[allow(clippy::too_many_arguments)]
     pub async fn change_onward_referral(

@@ -13,6 +13,7 @@ use linkwork_domain::pathway::{format_time, snomed};
 use linkwork_domain::Id;
 use sqlx::Row;
 
+use super::api::{OnwardRequest, ReferralRequest};
 use super::types::*;
 use super::{to_json, PResult, PathwayError};
 
@@ -298,34 +299,23 @@ fn credential_from(r: &DbRow) -> PResult<Credential> {
     })
 }
 
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn create_credential(
-    c: &mut Conn,
-    a: &Actor,
-    user_id: &str,
-    kind: &str,
-    name: &str,
-    secret_hash: &str,
-    csrf: Option<&str>,
-    scopes: &[String],
-    expires_at: Option<&str>,
-) -> PResult<Credential> {
+pub(super) async fn create_credential(c: &mut Conn, a: &Actor, n: &NewCredential<'_>) -> PResult<Credential> {
     let id = new_id();
     sqlx::query(
         "INSERT INTO credential (id, user_id, kind, name, secret_hash, csrf, scopes, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
-    .bind(user_id)
-    .bind(kind)
-    .bind(name)
-    .bind(secret_hash)
-    .bind(csrf)
-    .bind(scopes.join(","))
+    .bind(n.user_id)
+    .bind(n.kind)
+    .bind(n.name)
+    .bind(n.secret_hash)
+    .bind(n.csrf)
+    .bind(n.scopes.join(","))
     .bind(now())
-    .bind(expires_at)
+    .bind(n.expires_at)
     .execute(&mut *c)
     .await?;
-    audit(c, a, if kind == "session" { "sign_in" } else { "create" }, "credential", Some(&id), None).await?;
+    audit(c, a, if n.kind == "session" { "sign_in" } else { "create" }, "credential", Some(&id), None).await?;
     let r = sqlx::query("SELECT * FROM credential WHERE id = $1").bind(&id).fetch_one(&mut *c).await?;
     credential_from(&r)
 }
@@ -587,17 +577,7 @@ async fn has_consent(c: &mut Conn, person_id: &str, purpose: ConsentPurpose, org
 // ---------------------------------------------------------------------------------------------
 // Referrals in and episodes
 
-pub(super) struct NewReferral<'a> {
-    pub person_id: Option<&'a str>,
-    pub person: Option<&'a PersonDetails>,
-    pub not_a_duplicate: bool,
-    pub details: &'a ReferralDetails,
-    pub consent_method: linkwork_domain::pathway::consent::ConsentMethod,
-    /// The referrer's user id, who will get the messages back.
-    pub referred_by: Option<&'a str>,
-}
-
-pub(super) async fn create_referral(c: &mut Conn, a: &Actor, r: NewReferral<'_>) -> PResult<EpisodeSummary> {
+pub(super) async fn create_referral(c: &mut Conn, a: &Actor, r: &ReferralRequest<'_>) -> PResult<EpisodeSummary> {
     let person = match (r.person_id, r.person) {
         (Some(id), None) => person_row(c, id).await.map_err(|_| invalid("person_id", format!("there is no person {id}")))?,
         (None, Some(details)) => create_person(c, a, details, r.not_a_duplicate).await?,
@@ -808,11 +788,13 @@ fn follow_up_from(r: &DbRow, with_name: bool) -> PResult<FollowUp> {
     })
 }
 
+fn attendance_from(r: &DbRow) -> PResult<Attendance> {
+    Ok(Attendance { session_on: r.try_get("session_on")?, attended: r.try_get("attended")?, note: r.try_get("note")?, recorded_at: r.try_get("recorded_at")? })
+}
+
 async fn attendance_of(c: &mut Conn, onward_id: &str) -> PResult<Vec<Attendance>> {
     let rows = sqlx::query("SELECT * FROM attendance WHERE onward_referral_id = $1 ORDER BY session_on").bind(onward_id).fetch_all(&mut *c).await?;
-    rows.iter()
-        .map(|r| Ok(Attendance { session_on: r.try_get("session_on")?, attended: r.try_get("attended")?, note: r.try_get("note")?, recorded_at: r.try_get("recorded_at")? }))
-        .collect()
+    rows.iter().map(attendance_from).collect()
 }
 
 async fn onward_from(c: &mut Conn, r: &DbRow) -> PResult<OnwardReferral> {
@@ -1201,17 +1183,6 @@ pub(super) async fn caseload(c: &mut Conn, link_worker_id: &str, today: &str, ye
 // ---------------------------------------------------------------------------------------------
 // Onward referrals to community organisations
 
-pub(super) struct NewOnward<'a> {
-    pub episode_id: &'a str,
-    pub service_id: &'a str,
-    pub service_name: &'a str,
-    pub organization_id: &'a str,
-    pub message: Option<&'a str>,
-    /// Send now (requested) rather than keep as a draft.
-    pub send: bool,
-    pub capacity_warning: Option<&'a str>,
-}
-
 async fn onward_by_id(c: &mut Conn, id: &str) -> PResult<OnwardReferral> {
     let r = sqlx::query("SELECT * FROM onward_referral WHERE id = $1")
         .bind(id)
@@ -1236,7 +1207,7 @@ async fn onward_event(c: &mut Conn, id: &str, from: Option<TaskStatus>, to: Task
     Ok(())
 }
 
-pub(super) async fn create_onward(c: &mut Conn, a: &Actor, n: NewOnward<'_>) -> PResult<OnwardReferral> {
+pub(super) async fn create_onward(c: &mut Conn, a: &Actor, n: &OnwardRequest<'_>) -> PResult<OnwardReferral> {
     let row = open_episode(c, n.episode_id).await?;
     if !matches!(row.status, EpisodeStatus::Assessed | EpisodeStatus::PlanAgreed | EpisodeStatus::Active) {
         return Err(PathwayError::Conflict(format!(
@@ -1325,30 +1296,44 @@ pub(super) async fn change_onward(
     onward_by_id(c, id).await
 }
 
-async fn shared_of(c: &mut Conn, o: OnwardReferral) -> PResult<SharedReferral> {
-    let p = person_row(c, &o.person_id).await?;
-    let referral: String = sqlx::query_scalar("SELECT referral FROM episode WHERE id = $1").bind(&o.episode_id).fetch_one(&mut *c).await?;
+/// How a provider's view is read: the referral with the person's details and the referral's
+/// reasons (the consented fields are picked from them in `shared_from`).
+const SHARED_SELECT: &str = "SELECT o.*, p.details AS person_details, e.referral AS episode_referral FROM onward_referral o \
+     JOIN person p ON p.id = o.person_id JOIN episode e ON e.id = o.episode_id";
+
+/// A row of [`SHARED_SELECT`] as the provider sees it, without its attendance.
+fn shared_from(r: &DbRow) -> PResult<SharedReferral> {
+    let details: String = r.try_get("person_details")?;
+    let details: PersonDetails = serde_json::from_str(&details)?;
+    let referral: String = r.try_get("episode_referral")?;
     let referral: ReferralDetails = serde_json::from_str(&referral)?;
     Ok(SharedReferral {
-        id: o.id,
-        service_id: o.service_id,
-        service_name: o.service_name,
-        organization_id: o.organization_id,
-        status: o.status,
-        status_reason: o.status_reason,
-        person_name: p.details.display_name(),
-        phone: p.details.phone.clone(),
-        email: p.details.email.clone(),
-        preferred_contact: contact_word(p.details.preferred_contact),
-        language: p.details.language.clone(),
-        interpreter_needed: p.details.interpreter_needed,
+        id: r.try_get("id")?,
+        service_id: r.try_get("service_id")?,
+        service_name: r.try_get("service_name")?,
+        organization_id: r.try_get("organization_id")?,
+        status: r.try_get("status")?,
+        status_reason: r.try_get("status_reason")?,
+        person_name: details.display_name(),
+        phone: details.phone.clone(),
+        email: details.email.clone(),
+        preferred_contact: details.preferred_contact.map(|m| serde_json::to_value(m).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default()),
+        language: details.language.clone(),
+        interpreter_needed: details.interpreter_needed,
         reasons: referral.reasons,
-        message: o.message,
-        created_at: o.created_at,
-        updated_at: o.updated_at,
-        attendance: o.attendance,
-        version: o.version,
+        message: r.try_get("message")?,
+        created_at: r.try_get("created_at")?,
+        updated_at: r.try_get("updated_at")?,
+        attendance: vec![],
+        version: r.try_get("version")?,
     })
+}
+
+async fn shared_of(c: &mut Conn, id: &str) -> PResult<SharedReferral> {
+    let r = sqlx::query(&format!("{SHARED_SELECT} WHERE o.id = $1")).bind(id).fetch_one(&mut *c).await?;
+    let mut s = shared_from(&r)?;
+    s.attendance = attendance_of(c, id).await?;
+    Ok(s)
 }
 
 pub(super) async fn inbox(c: &mut Conn, a: &Actor, orgs: &[String], status: Option<&str>, limit: i64) -> PResult<Vec<SharedReferral>> {
@@ -1359,9 +1344,7 @@ pub(super) async fn inbox(c: &mut Conn, a: &Actor, orgs: &[String], status: Opti
     // attendance: an inbox is opened many times a day on slow connections.
     let org_list = (0..orgs.len()).map(|i| format!("${}", i + 3)).collect::<Vec<_>>().join(", ");
     let sql = format!(
-        "SELECT o.*, p.details AS person_details, e.referral AS episode_referral FROM onward_referral o \
-         JOIN person p ON p.id = o.person_id JOIN episode e ON e.id = o.episode_id \
-         WHERE o.organization_id IN ({org_list}) AND o.status <> 'draft' AND ($1 IS NULL OR o.status = $1) \
+        "{SHARED_SELECT} WHERE o.organization_id IN ({org_list}) AND o.status <> 'draft' AND ($1 IS NULL OR o.status = $1) \
          AND EXISTS (SELECT 1 FROM consent k WHERE k.person_id = o.person_id AND k.purpose = 'sharing' AND k.organization_id = o.organization_id AND k.withdrawn_at IS NULL) \
          ORDER BY o.updated_at DESC, o.id LIMIT $2"
     );
@@ -1370,33 +1353,7 @@ pub(super) async fn inbox(c: &mut Conn, a: &Actor, orgs: &[String], status: Opti
         q = q.bind(o);
     }
     let rows = q.fetch_all(&mut *c).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in &rows {
-        let details: String = r.try_get("person_details")?;
-        let details: PersonDetails = serde_json::from_str(&details)?;
-        let referral: String = r.try_get("episode_referral")?;
-        let referral: ReferralDetails = serde_json::from_str(&referral)?;
-        out.push(SharedReferral {
-            id: r.try_get("id")?,
-            service_id: r.try_get("service_id")?,
-            service_name: r.try_get("service_name")?,
-            organization_id: r.try_get("organization_id")?,
-            status: r.try_get("status")?,
-            status_reason: r.try_get("status_reason")?,
-            person_name: details.display_name(),
-            phone: details.phone.clone(),
-            email: details.email.clone(),
-            preferred_contact: contact_word(details.preferred_contact),
-            language: details.language.clone(),
-            interpreter_needed: details.interpreter_needed,
-            reasons: referral.reasons,
-            message: r.try_get("message")?,
-            created_at: r.try_get("created_at")?,
-            updated_at: r.try_get("updated_at")?,
-            attendance: vec![],
-            version: r.try_get("version")?,
-        });
-    }
+    let mut out = rows.iter().map(shared_from).collect::<PResult<Vec<_>>>()?;
     if !out.is_empty() {
         let list = (0..out.len()).map(|i| format!("${}", i + 1)).collect::<Vec<_>>().join(", ");
         let sql = format!("SELECT * FROM attendance WHERE onward_referral_id IN ({list}) ORDER BY session_on");
@@ -1407,7 +1364,7 @@ pub(super) async fn inbox(c: &mut Conn, a: &Actor, orgs: &[String], status: Opti
         for r in q.fetch_all(&mut *c).await? {
             let oid: String = r.try_get("onward_referral_id")?;
             if let Some(s) = out.iter_mut().find(|s| s.id == oid) {
-                s.attendance.push(Attendance { session_on: r.try_get("session_on")?, attended: r.try_get("attended")?, note: r.try_get("note")?, recorded_at: r.try_get("recorded_at")? });
+                s.attendance.push(attendance_from(&r)?);
             }
         }
         let ids = out.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(",");
@@ -1416,18 +1373,13 @@ pub(super) async fn inbox(c: &mut Conn, a: &Actor, orgs: &[String], status: Opti
     Ok(out)
 }
 
-fn contact_word(v: Option<linkwork_domain::pathway::person::ContactMethod>) -> Option<String> {
-    v.map(|m| serde_json::to_value(m).ok().and_then(|j| j.as_str().map(str::to_string)).unwrap_or_default())
-}
-
 pub(super) async fn get_shared(c: &mut Conn, a: &Actor, id: &str, orgs: &[String]) -> PResult<SharedReferral> {
     let o = onward_by_id(c, id).await?;
     if !provider_can_see(c, &o, orgs).await? {
         return Err(PathwayError::NotFound(format!("referral {id}")));
     }
-    let person_id = o.person_id.clone();
-    let s = shared_of(c, o).await?;
-    audit(c, a, "read", "onward_referral", Some(id), Some(&person_id)).await?;
+    let s = shared_of(c, id).await?;
+    audit(c, a, "read", "onward_referral", Some(id), Some(&o.person_id)).await?;
     Ok(s)
 }
 
@@ -1472,8 +1424,7 @@ pub(super) async fn record_attendance(
     .await?;
     sqlx::query("UPDATE onward_referral SET updated_at = $1, version = version + 1 WHERE id = $2").bind(&t).bind(id).execute(&mut *c).await?;
     audit(c, a, "create", "attendance", Some(id), Some(&o.person_id)).await?;
-    let o = onward_by_id(c, id).await?;
-    shared_of(c, o).await
+    shared_of(c, id).await
 }
 
 // ---------------------------------------------------------------------------------------------

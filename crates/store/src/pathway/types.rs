@@ -54,6 +54,21 @@ pub struct NewUser {
     pub organizations: Vec<String>,
 }
 
+/// A credential being issued.
+#[derive(Clone, Debug)]
+pub struct NewCredential<'a> {
+    pub user_id: &'a str,
+    /// "api" or "session".
+    pub kind: &'a str,
+    pub name: &'a str,
+    /// SHA-256 of the secret; the secret itself is never stored.
+    pub secret_hash: &'a str,
+    /// The session's CSRF token (sessions only).
+    pub csrf: Option<&'a str>,
+    pub scopes: &'a [String],
+    pub expires_at: Option<&'a str>,
+}
+
 /// An API token or a web session (the secret itself is never stored).
 #[derive(Clone, Debug, Serialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
