@@ -23,12 +23,12 @@ use linkwork_domain::pathway::needs::{Need, NEEDS};
 use linkwork_domain::pathway::person::PersonDetails;
 use linkwork_domain::pathway::referral::{ReferralDetails, ReferralInput, ReferralSource, Urgency};
 use linkwork_domain::pathway::task::{Side, TaskStatus};
-use linkwork_domain::pathway::{format_time, FieldError as DomainFieldError, Role};
+use linkwork_domain::pathway::{format_time, Role};
 use linkwork_domain::service::ServiceDoc;
 use linkwork_domain::Id;
 use linkwork_store::pathway::api::{OnwardRequest, ReferralRequest};
 use linkwork_store::pathway::{
-    Actor, AuditFilter, CaseNote, Caseload, Consent, Credential, Episode, EpisodeFilter, EpisodeSummary, FollowUp, Goal, NewUser, OnwardReferral,
+    Actor, AuditFilter, CaseNote, Caseload, Consent, Credential, Episode, EpisodeFilter, EpisodeSummary, FollowUp, Goal, NewCredential, NewUser, OnwardReferral,
     Person, PersonSummary, PrescriptionItem, ReferralStatus, SharedReferral, User,
 };
 use serde::{Deserialize, Serialize};
@@ -85,10 +85,6 @@ pub fn routes() -> Router<AppState> {
 
 fn id(field: &str, raw: &str) -> ApiResult<String> {
     Id::parse(raw).map(|i| i.to_string()).map_err(|e| ApiError::field(field, e.to_string()))
-}
-
-fn fields(errs: Vec<DomainFieldError>) -> ApiError {
-    ApiError::invalid(errs.into_iter().map(|e| FieldError { field: e.field, message: e.message }).collect())
 }
 
 /// The version in `If-Match` ("3", W/"3" or 3), if any.
@@ -178,7 +174,7 @@ async fn sign_in(State(state): State<AppState>, Body(b): Body<SignInBody>) -> Ap
 /// Signs out: revokes the token or session the request carries.
 #[utoipa::path(delete, path = "/api/v1/auth/token", tag = "auth", responses((status = 204)), security(("bearer" = [])))]
 async fn sign_out(State(state): State<AppState>, caller: Caller) -> ApiResult<StatusCode> {
-    let a = caller.actor_as(caller.user.roles.first().copied().unwrap_or(Role::Referrer));
+    let a = caller.own_actor();
     state.store().revoke_credential(&a, &caller.credential.id, Some(&caller.user.id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -232,8 +228,10 @@ async fn create_token(State(state): State<AppState>, caller: Caller, Body(b): Bo
     }
     let secret = auth::new_secret("lwt");
     let expires = b.expires_in_days.map(|d| format_time(Utc::now() + Duration::days(d)));
-    let a = caller.actor_as(caller.user.roles.first().copied().unwrap_or(Role::Referrer));
-    let cred = state.store().create_credential(&a, &caller.user.id, "api", name, &auth::secret_hash(&secret), None, &scopes, expires.as_deref()).await?;
+    let a = caller.own_actor();
+    let hash = auth::secret_hash(&secret);
+    let n = NewCredential { user_id: &caller.user.id, kind: "api", name, secret_hash: &hash, csrf: None, scopes: &scopes, expires_at: expires.as_deref() };
+    let cred = state.store().create_credential(&a, &n).await?;
     Ok(created(TokenIssued { token: secret, credential: cred, user: caller.user }))
 }
 
@@ -241,7 +239,7 @@ async fn create_token(State(state): State<AppState>, caller: Caller, Body(b): Bo
 #[utoipa::path(delete, path = "/api/v1/tokens/{id}", tag = "auth", responses((status = 204), (status = 404, body = Problem)), security(("bearer" = [])))]
 async fn revoke_token(State(state): State<AppState>, caller: Caller, Path(tid): Path<String>) -> ApiResult<StatusCode> {
     let tid = id("id", &tid)?;
-    let a = caller.actor_as(caller.user.roles.first().copied().unwrap_or(Role::Referrer));
+    let a = caller.own_actor();
     state.store().revoke_credential(&a, &tid, Some(&caller.user.id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -406,7 +404,7 @@ pub struct NewPersonBody {
     responses((status = 201, body = Person), (status = 409, body = Problem), (status = 422, body = Problem)), security(("bearer" = [])))]
 async fn create_person(State(state): State<AppState>, caller: Caller, Body(b): Body<NewPersonBody>) -> ApiResult<Response> {
     let a = caller.may(Action::WritePeople)?;
-    let details = b.details.parse("details.", &ethnicity_codes(&state), today()).map_err(fields)?;
+    let details = b.details.parse("details.", &ethnicity_codes(&state), today()).map_err(ApiError::invalid)?;
     let p = state.store().create_person(&a, &details, b.not_a_duplicate).await?;
     Ok((StatusCode::CREATED, with_etag(p.version, p)).into_response())
 }
@@ -426,7 +424,7 @@ async fn update_person(State(state): State<AppState>, caller: Caller, headers: H
     let a = caller.may(Action::WritePeople)?;
     let pid = id("id", &pid)?;
     let version = require_if_match(&headers, "person")?;
-    let details = b.parse("", &ethnicity_codes(&state), today()).map_err(fields)?;
+    let details = b.parse("", &ethnicity_codes(&state), today()).map_err(ApiError::invalid)?;
     let p = state.store().update_person(&a, &pid, version, &details).await?;
     Ok(with_etag(p.version, p))
 }
@@ -444,7 +442,7 @@ async fn list_consents(State(state): State<AppState>, caller: Caller, Path(pid):
 async fn add_consent(State(state): State<AppState>, caller: Caller, Path(pid): Path<String>, Body(b): Body<ConsentInput>) -> ApiResult<Response> {
     let a = caller.may(Action::ManageConsent)?;
     let pid = id("id", &pid)?;
-    let input = b.parse("").map_err(fields)?;
+    let input = b.parse("").map_err(ApiError::invalid)?;
     if let Some(org) = input.organization_id {
         if state.store().get(&tree::ORGANIZATION_BRIEF, &org.to_string()).await?.is_none() {
             return Err(ApiError::invalid(vec![FieldError { field: "organization_id".into(), message: format!("there is no organisation {org} in the directory") }]));
@@ -487,9 +485,9 @@ async fn erase_person(State(state): State<AppState>, caller: Caller, Path(pid): 
 // Referrals in
 
 async fn referral_in(state: &AppState, a: &Actor, b: ReferralInput, referred_by: Option<&str>) -> ApiResult<EpisodeSummary> {
-    let mut errs = vec![];
+    let mut errs: Vec<FieldError> = vec![];
     if !b.consent_to_support {
-        errs.push(DomainFieldError::new("consent_to_support", "the person must agree to be referred; ask them first, or do not refer"));
+        errs.push(FieldError::new("consent_to_support", "the person must agree to be referred; ask them first, or do not refer"));
     }
     let details = match b.referral.parse("referral.") {
         Ok(d) => Some(d),
@@ -509,10 +507,10 @@ async fn referral_in(state: &AppState, a: &Actor, b: ReferralInput, referred_by:
         None => None,
     };
     if b.person_id.is_none() && person.is_none() && errs.iter().all(|e| !e.field.starts_with("person")) {
-        errs.push(DomainFieldError::new("person", "give the person's details (person), or person_id for someone already recorded"));
+        errs.push(FieldError::new("person", "give the person's details (person), or person_id for someone already recorded"));
     }
     if !errs.is_empty() {
-        return Err(fields(errs));
+        return Err(ApiError::invalid(errs));
     }
     let person_id = b.person_id.map(|p| p.to_string());
     let r = ReferralRequest {
@@ -704,7 +702,7 @@ async fn set_assessment(State(state): State<AppState>, caller: Caller, headers: 
     let a = caller.may(Action::WorkEpisodes)?;
     let eid = id("id", &eid)?;
     let version = require_if_match(&headers, "episode")?;
-    let assessment = b.parse().map_err(fields)?;
+    let assessment = b.parse().map_err(ApiError::invalid)?;
     let e = state.store().set_assessment(&a, &eid, Some(version), &assessment).await?;
     Ok(with_etag(e.version, e))
 }
@@ -715,7 +713,7 @@ async fn set_assessment(State(state): State<AppState>, caller: Caller, headers: 
 async fn add_goal(State(state): State<AppState>, caller: Caller, Path(eid): Path<String>, Body(b): Body<GoalInput>) -> ApiResult<Response> {
     let a = caller.may(Action::WorkEpisodes)?;
     let eid = id("id", &eid)?;
-    let g = b.parse().map_err(fields)?;
+    let g = b.parse().map_err(ApiError::invalid)?;
     Ok(created(state.store().add_goal(&a, &eid, &g).await?))
 }
 
@@ -725,7 +723,7 @@ async fn add_goal(State(state): State<AppState>, caller: Caller, Path(eid): Path
 async fn review_goal(State(state): State<AppState>, caller: Caller, headers: HeaderMap, Path(gid): Path<String>, Body(b): Body<GoalReviewInput>) -> ApiResult<Response> {
     let a = caller.may(Action::WorkEpisodes)?;
     let gid = id("id", &gid)?;
-    let r = b.parse().map_err(fields)?;
+    let r = b.parse().map_err(ApiError::invalid)?;
     Ok(created(state.store().review_goal(&a, &gid, if_match(&headers)?, &r).await?))
 }
 
@@ -742,7 +740,7 @@ async fn service_doc(state: &AppState, service_id: &str) -> ApiResult<Option<Ser
 async fn add_prescription_item(State(state): State<AppState>, caller: Caller, Path(eid): Path<String>, Body(b): Body<PrescriptionItemInput>) -> ApiResult<Response> {
     let a = caller.may(Action::WorkEpisodes)?;
     let eid = id("id", &eid)?;
-    let item = b.parse().map_err(fields)?;
+    let item = b.parse().map_err(ApiError::invalid)?;
     let name = match item.service_id {
         Some(sid) => match service_doc(&state, &sid.to_string()).await? {
             Some(s) => Some(s.name),
@@ -775,7 +773,7 @@ async fn add_note(State(state): State<AppState>, caller: Caller, Path(eid): Path
     let mut p = linkwork_domain::pathway::Problems::default();
     let body = p.text("body", Some(&b.body), 20_000, true);
     if !p.0.is_empty() {
-        return Err(fields(p.0));
+        return Err(ApiError::invalid(p.0));
     }
     Ok(created(state.store().add_note(&a, &eid, &body.unwrap_or_default()).await?))
 }
@@ -924,7 +922,8 @@ async fn create_onward(State(state): State<AppState>, caller: Caller, Path(eid):
     Ok(created(state.store().create_onward_referral(&a, r).await?))
 }
 
-fn capitalise(s: &str) -> String {
+/// The sentence with its first letter in upper case.
+pub(crate) fn capitalise(s: &str) -> String {
     let mut c = s.chars();
     c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
 }

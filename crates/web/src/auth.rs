@@ -14,7 +14,7 @@ use axum::http::{header, Method};
 use chrono::{Duration, Utc};
 use linkwork_domain::pathway::access::{permits, role_permits, Action};
 use linkwork_domain::pathway::{format_time, Role};
-use linkwork_store::pathway::{Actor, Credential, User};
+use linkwork_store::pathway::{Actor, Credential, NewCredential, User};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -103,6 +103,12 @@ impl Caller {
         self.user.roles.contains(&role)
     }
 
+    /// The actor for what users do to their own account (tokens, signing out), which every role
+    /// may: in the user's first role.
+    pub fn own_actor(&self) -> Actor {
+        self.actor_as(self.user.roles.first().copied().unwrap_or(Role::Referrer))
+    }
+
     pub fn actor_as(&self, role: Role) -> Actor {
         Actor { user_id: Some(self.user.id.clone()), name: self.user.username.clone(), role: role.as_str().into(), reason: self.reason.clone() }
     }
@@ -126,9 +132,8 @@ fn describe(action: Action) -> &'static str {
     }
 }
 
-pub(crate) fn cookie_value(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
+pub(crate) fn cookie_value(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
@@ -150,7 +155,7 @@ impl FromRequestParts<AppState> for Caller {
             .map(|s| s.trim().to_string());
         let (secret, via_cookie) = match bearer {
             Some(s) => (s, false),
-            None => match cookie_value(parts, SESSION_COOKIE) {
+            None => match cookie_value(&parts.headers, SESSION_COOKIE) {
                 Some(s) => (s, true),
                 None => return Err(ApiError::Unauthorized("send an API token in 'Authorization: Bearer <token>' (POST /api/v1/auth/token gives one)".into())),
             },
@@ -225,6 +230,8 @@ pub async fn sign_in(state: &AppState, username: &str, password: &str, kind: &st
     let expires = format_time(Utc::now() + Duration::hours(SESSION_HOURS));
     let actor = Actor { user_id: Some(user.id.clone()), name: user.username.clone(), role: "user".into(), reason: format!("sign in ({kind})") };
     let scopes = vec!["read".to_string(), "write".to_string()];
-    let credential = store.create_credential(&actor, &user.id, kind, name, &secret_hash(&secret), Some(&csrf), &scopes, Some(&expires)).await?;
+    let hash = secret_hash(&secret);
+    let n = NewCredential { user_id: &user.id, kind, name, secret_hash: &hash, csrf: Some(&csrf), scopes: &scopes, expires_at: Some(&expires) };
+    let credential = store.create_credential(&actor, &n).await?;
     Ok(SignedIn { secret, credential, user })
 }

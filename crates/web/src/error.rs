@@ -3,16 +3,11 @@
 
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
 use serde_json::json;
 
-/// A problem with one input field: where it is and how to fix it.
-#[derive(Clone, Debug, Serialize, PartialEq, utoipa::ToSchema)]
-pub struct FieldError {
-    /// The parameter or field name, or a JSON pointer into the body.
-    pub field: String,
-    pub message: String,
-}
+/// A problem with one input field: where it is and how to fix it. The domain's own type, so
+/// that its parse errors reach the problem details as they are.
+pub use linkwork_domain::pathway::FieldError;
 
 #[derive(Debug)]
 pub enum ApiError {
@@ -148,7 +143,7 @@ impl From<linkwork_store::pathway::PathwayError> for ApiError {
         use linkwork_store::pathway::PathwayError as P;
         match e {
             P::NotFound(what) => ApiError::NotFound { what },
-            P::Invalid(errors) => ApiError::invalid(errors.into_iter().map(|f| FieldError { field: f.field, message: f.message }).collect()),
+            P::Invalid(errors) => ApiError::invalid(errors),
             P::VersionMismatch { .. } => ApiError::PreconditionFailed(e.to_string()),
             P::Conflict(d) => ApiError::conflict(d),
             P::Forbidden(d) => ApiError::Forbidden(d),

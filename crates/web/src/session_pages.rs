@@ -87,19 +87,8 @@ struct LoginForm {
     csrf: String,
 }
 
-fn cookie_from(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| Cookie::split_parse(v.to_string()))
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_string())
-}
-
 async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
-    let expected = cookie_from(&headers, LOGIN_CSRF_COOKIE);
+    let expected = auth::cookie_value(&headers, LOGIN_CSRF_COOKIE);
     if f.csrf.is_empty() || expected.as_deref() != Some(f.csrf.as_str()) {
         return login_form(&state, f.username, Some("This form had expired. Please sign in again.".into()), StatusCode::FORBIDDEN);
     }
@@ -108,23 +97,18 @@ async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<
     }
     match auth::sign_in(&state, &f.username, &f.password, "session", "web browser").await {
         Ok(s) => {
+            // Redirect::to answers 303 See Other: the browser follows with a GET.
             let mut resp = Redirect::to("/home").into_response();
-            *resp.status_mut() = StatusCode::SEE_OTHER;
             set_cookie(&mut resp, cookie(SESSION_COOKIE, s.secret, &state, auth::SESSION_HOURS * 3600));
             set_cookie(&mut resp, cookie(LOGIN_CSRF_COOKIE, String::new(), &state, 0));
             resp
         }
-        Err(ApiError::TooManyRequests { detail, .. }) => login_form(&state, f.username, Some(capitalised(&detail)), StatusCode::TOO_MANY_REQUESTS),
+        Err(ApiError::TooManyRequests { detail, .. }) => login_form(&state, f.username, Some(format!("{}.", crate::api_v1::capitalise(&detail))), StatusCode::TOO_MANY_REQUESTS),
         Err(ApiError::Unauthorized(_)) => {
             login_form(&state, f.username, Some("The username or password is not right.".into()), StatusCode::UNAUTHORIZED)
         }
         Err(e) => e.into_response(),
     }
-}
-
-fn capitalised(s: &str) -> String {
-    let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str() + ".").unwrap_or_default()
 }
 
 async fn home(caller: Result<Caller, ApiError>) -> Response {
@@ -150,7 +134,7 @@ struct LogoutForm {
 
 /// The CSRF check is made here against the form field (the extractor only checks the header).
 async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LogoutForm>) -> Response {
-    let Some(secret) = cookie_from(&headers, SESSION_COOKIE) else { return Redirect::to("/login").into_response() };
+    let Some(secret) = auth::cookie_value(&headers, SESSION_COOKIE) else { return Redirect::to("/login").into_response() };
     let found = match state.store().credential_by_hash(&auth::secret_hash(&secret)).await {
         Ok(f) => f,
         Err(e) => return ApiError::from(e).into_response(),
@@ -164,7 +148,6 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(f): Form
         return ApiError::from(e).into_response();
     }
     let mut resp = Redirect::to("/login").into_response();
-    *resp.status_mut() = StatusCode::SEE_OTHER;
     set_cookie(&mut resp, cookie(SESSION_COOKIE, String::new(), &state, 0));
     resp
 }

@@ -36,7 +36,9 @@ pub mod snomed {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
+    /// The parameter or field name, or its path into the body ("person.birth_date").
     pub field: String,
+    /// What is wrong and how to fix it.
     pub message: String,
 }
 
