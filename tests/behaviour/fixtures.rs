@@ -14,7 +14,6 @@ pub struct Fixture {
     pub location_town: String,
     pub term_activity: String,
     pub term_walking: String,
-    pub term_food: String,
     pub taxonomy: String,
 }
 
@@ -83,5 +82,5 @@ pub fn directory() -> Fixture {
     ];
     let mut batch = Batch { records: std::mem::take(&mut r), source_ids: vec![] };
     batch.sort_for_writing();
-    Fixture { batch, walking, foodbank, choir, org, org2, location_town: town, term_activity: t_act, term_walking: t_walk, term_food: t_food, taxonomy }
+    Fixture { batch, walking, foodbank, choir, org, org2, location_town: town, term_activity: t_act, term_walking: t_walk, taxonomy }
 }

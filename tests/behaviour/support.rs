@@ -11,7 +11,6 @@ use linkwork_web::{AppState, Directory, WebConfig};
 
 pub struct TestDb {
     pub url: String,
-    pub backend: &'static str,
     _dir: Option<tempfile::TempDir>,
     pg_name: Option<String>,
 }
@@ -24,7 +23,7 @@ impl TestDb {
     pub async fn sqlite() -> Option<TestDb> {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let url = format!("sqlite:{}", dir.path().join("linkwork.db").display());
-        Some(TestDb { url, backend: "sqlite", _dir: Some(dir), pg_name: None })
+        Some(TestDb { url, _dir: Some(dir), pg_name: None })
     }
 
     pub async fn postgres() -> Option<TestDb> {
@@ -43,7 +42,7 @@ impl TestDb {
         let name = format!("linkwork_test_{}", uuid_simple());
         sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.expect("create a test database");
         let base = admin.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(admin.clone());
-        Some(TestDb { url: format!("{base}/{name}"), backend: "postgres", _dir: None, pg_name: Some(name) })
+        Some(TestDb { url: format!("{base}/{name}"), _dir: None, pg_name: Some(name) })
     }
 
     pub async fn store(&self) -> Store {

@@ -7,7 +7,7 @@
 //!   a time (their p99 is what the issue bounds: under 10 ms).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
 use chrono::{Duration as Days, TimeZone, Utc};
@@ -113,8 +113,6 @@ async fn insert(raw: &Raw, table: &str, cols: &[&str], rows: Vec<Vec<V>>) -> any
 }
 
 struct Seeded {
-    link_workers: Vec<String>,
-    orgs: Vec<String>,
     events: usize,
     secs: f64,
 }
@@ -360,7 +358,7 @@ async fn seed(store: &Store, raw: &Raw, people: usize, seed: u64) -> anyhow::Res
             sqlx::query("CHECKPOINT").execute(p).await?;
         }
     }
-    Ok(Seeded { link_workers, orgs, events: n_events + n_audit, secs: start.elapsed().as_secs_f64() })
+    Ok(Seeded { events: n_events + n_audit, secs: start.elapsed().as_secs_f64() })
 }
 
 async fn token(http: &reqwest::Client, base: &str, username: &str) -> anyhow::Result<String> {
@@ -416,7 +414,7 @@ struct Row {
     per_sec: Option<f64>,
 }
 
-async fn measure(store: Store, seeded: &Seeded, args: &PathwayArgs) -> anyhow::Result<Vec<Row>> {
+async fn measure(store: Store, args: &PathwayArgs) -> anyhow::Result<Vec<Row>> {
     let directory = linkwork_web::Directory::new(store, None)?;
     let state = linkwork_web::AppState { directory, config: linkwork_web::WebConfig::default() };
     let server = linkwork_web::serve("127.0.0.1:0".parse()?, state).await?;
@@ -425,7 +423,6 @@ async fn measure(store: Store, seeded: &Seeded, args: &PathwayArgs) -> anyhow::R
     let gp = token(&http, &base, "gp").await?;
     let lw = token(&http, &base, "lw0").await?;
     let provider = token(&http, &base, "provider0").await?;
-    let _ = &seeded.orgs;
     let n = args.requests;
     let c = args.concurrency;
     let mut rows = vec![];
@@ -534,8 +531,7 @@ pub async fn pathway(args: PathwayArgs) -> anyhow::Result<()> {
         let store = Store::open(&url).await?;
         let seeded = seed(&store, &raw, args.people, args.seed).await?;
         eprintln!("seeded {} events in {:.1} s", seeded.events, seeded.secs);
-        let _ = seeded.link_workers.len();
-        let rows = measure(store.clone(), &seeded, &args).await?;
+        let rows = measure(store.clone(), &args).await?;
         println!("#### {backend}: {} people, {} events stored (seeded in {:.0} s)\n", args.people, seeded.events, seeded.secs);
         println!("| request | p50 ms | p95 ms | p99 ms | mean ms | max ms | throughput |");
         println!("|---|---:|---:|---:|---:|---:|---:|");
@@ -552,6 +548,5 @@ pub async fn pathway(args: PathwayArgs) -> anyhow::Result<()> {
         }
     }
     println!("Load average after: {}.", std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" "));
-    let _ = Duration::ZERO;
     Ok(())
 }

@@ -369,26 +369,20 @@ fn datapackage_resources_name_files_and_progress_knows_the_total() {
         .any(|p| p.field.as_deref() == Some("year_incorporated")));
 }
 
+/// The 1-based line of the opening brace of the object in which `key` first appears.
+fn line_of_object_holding(text: &str, key: &str) -> usize {
+    let quoted = format!("\"{key}\"");
+    let key_line = text.lines().position(|l| l.contains(&quoted)).unwrap();
+    text.lines().take(key_line + 1).collect::<Vec<_>>().iter().rposition(|l| l.trim_end().ends_with('{')).unwrap() + 1
+}
+
 #[test]
 fn problems_inside_pretty_printed_json_name_their_line() {
     let dir = common::temp_dir("pretty");
     let mut doc = service(1);
     doc["phones"] = json!([{"number": "1"}, {"number": "2", "extension": "ext 12"}]);
     let text = serde_json::to_string_pretty(&doc).unwrap();
-    let want = text
-        .lines()
-        .position(|l| l.contains("\"extension\""))
-        .unwrap()
-        + 1;
-    // The object holding the bad value starts on the line of its opening brace.
-    let object_line = text
-        .lines()
-        .take(want)
-        .collect::<Vec<_>>()
-        .iter()
-        .rposition(|l| l.trim_end().ends_with('{'))
-        .unwrap()
-        + 1;
+    let object_line = line_of_object_holding(&text, "extension");
     let one = dir.join("one.json");
     fs::write(&one, &text).unwrap();
     let (_, report) = read(&one, &ReadOptions::default()).unwrap();
@@ -411,18 +405,5 @@ fn problems_inside_pretty_printed_json_name_their_line() {
         .find(|p| p.field.as_deref() == Some("extension"))
         .unwrap();
     assert_eq!(p.pointer.as_deref(), Some("/1/phones/1"));
-    let want = text
-        .lines()
-        .position(|l| l.contains("\"extension\""))
-        .unwrap()
-        + 1;
-    let object_line = text
-        .lines()
-        .take(want)
-        .collect::<Vec<_>>()
-        .iter()
-        .rposition(|l| l.trim_end().ends_with('{'))
-        .unwrap()
-        + 1;
-    assert_eq!(p.line, Some(object_line), "{p}");
+    assert_eq!(p.line, Some(line_of_object_holding(&text, "extension")), "{p}");
 }
