@@ -88,7 +88,7 @@ impl TestApp {
     pub async fn start(db: TestDb) -> TestApp {
         let store = db.store().await;
         let directory = Directory::new(store, None).expect("a search index");
-        let state = AppState { directory, config: WebConfig::default() };
+        let state = AppState::new(directory, WebConfig { pseudo_language: true, ..WebConfig::default() });
         let server = linkwork_web::serve("127.0.0.1:0".parse().unwrap(), state.clone()).await.expect("the server starts");
         TestApp { db, addr: server.addr, state, http: reqwest::Client::new() }
     }

@@ -416,7 +416,7 @@ struct Row {
 
 async fn measure(store: Store, args: &PathwayArgs) -> anyhow::Result<Vec<Row>> {
     let directory = linkwork_web::Directory::new(store, None)?;
-    let state = linkwork_web::AppState { directory, config: linkwork_web::WebConfig::default() };
+    let state = linkwork_web::AppState::new(directory, linkwork_web::WebConfig::default());
     let server = linkwork_web::serve("127.0.0.1:0".parse()?, state).await?;
     let base = format!("http://{}", server.addr);
     let http = reqwest::Client::builder().pool_max_idle_per_host(64).build()?;

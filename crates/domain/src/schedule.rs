@@ -139,21 +139,17 @@ impl WeeklyHours {
         day.num_days_from_monday() as u16 * 48 + (time.hour() * 2 + time.minute() / 30) as u16
     }
 
-    /// Lines in plain words, days with the same hours grouped: "Monday to Friday: 9am to 5pm".
-    pub fn describe(&self) -> Vec<String> {
-        let mut per_day: Vec<(Weekday, String)> = Vec::new();
+    /// The week's hours as runs of consecutive days with the same hours, Monday first: the
+    /// first and last day of each run, and the hours (opens, closes) in order.
+    pub fn grouped(&self) -> Vec<DayRun> {
+        let mut per_day: Vec<(Weekday, Vec<(NaiveTime, NaiveTime)>)> = Vec::new();
         for day in ALL_DAYS {
-            let hours: Vec<String> = self
-                .openings
-                .iter()
-                .filter(|o| o.day == day)
-                .map(|o| format!("{} to {}", clock_words(o.opens), clock_words(o.closes)))
-                .collect();
+            let hours: Vec<(NaiveTime, NaiveTime)> = self.openings.iter().filter(|o| o.day == day).map(|o| (o.opens, o.closes)).collect();
             if !hours.is_empty() {
-                per_day.push((day, hours.join(" and ")));
+                per_day.push((day, hours));
             }
         }
-        let mut lines = Vec::new();
+        let mut runs = Vec::new();
         let mut i = 0;
         while i < per_day.len() {
             let mut j = i;
@@ -163,16 +159,38 @@ impl WeeklyHours {
             {
                 j += 1;
             }
-            let days = match j - i {
-                0 => day_name(per_day[i].0).to_string(),
-                1 => format!("{} and {}", day_name(per_day[i].0), day_name(per_day[j].0)),
-                _ => format!("{} to {}", day_name(per_day[i].0), day_name(per_day[j].0)),
-            };
-            lines.push(format!("{days}: {}", per_day[i].1));
+            runs.push(DayRun { first: per_day[i].0, last: per_day[j].0, days: j - i + 1, hours: per_day[i].1.clone() });
             i = j + 1;
         }
-        lines
+        runs
     }
+
+    /// The hours in English ("Monday to Friday: 9am to 5pm"), for the API and logs; pages word
+    /// [`WeeklyHours::grouped`] in the reader's language.
+    pub fn describe(&self) -> Vec<String> {
+        self.grouped()
+            .into_iter()
+            .map(|r| {
+                let days = match r.days {
+                    1 => day_name(r.first).to_string(),
+                    2 => format!("{} and {}", day_name(r.first), day_name(r.last)),
+                    _ => format!("{} to {}", day_name(r.first), day_name(r.last)),
+                };
+                let hours: Vec<String> = r.hours.iter().map(|(o, c)| format!("{} to {}", clock_words(*o), clock_words(*c))).collect();
+                format!("{days}: {}", hours.join(" and "))
+            })
+            .collect()
+    }
+}
+
+/// Consecutive days open at the same hours.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DayRun {
+    pub first: Weekday,
+    pub last: Weekday,
+    /// How many days the run covers (1 for a single day).
+    pub days: usize,
+    pub hours: Vec<(NaiveTime, NaiveTime)>,
 }
 
 fn valid_on(s: &ScheduleDoc, today: NaiveDate) -> bool {

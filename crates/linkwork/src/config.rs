@@ -28,6 +28,9 @@ pub struct Config {
     /// The ethnicity codes people's records may use [default: the 2021 census categories of
     /// England and Wales, by NHS letter code].
     pub ethnicity_codes: Option<Vec<String>>,
+    /// Offer the pseudo-language `en-XA` (`?lang=en-XA`), which brackets every translated string
+    /// so that untranslated text stands out: for translators and tests, not for production.
+    pub pseudo_language: bool,
 }
 
 impl Default for Config {
@@ -41,6 +44,7 @@ impl Default for Config {
             log: "info,tantivy=warn".into(),
             safe_caseload: 250,
             ethnicity_codes: None,
+            pseudo_language: false,
         }
     }
 }

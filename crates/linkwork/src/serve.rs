@@ -5,7 +5,7 @@ use linkwork_web::{AppState, Directory, WebConfig};
 use crate::config::Config;
 
 pub(crate) fn web_config(config: &Config) -> WebConfig {
-    let mut w = WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone(), safe_caseload: config.safe_caseload, ..WebConfig::default() };
+    let mut w = WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone(), safe_caseload: config.safe_caseload, pseudo_language: config.pseudo_language, ..WebConfig::default() };
     if let Some(codes) = &config.ethnicity_codes {
         w.ethnicity_codes = codes.clone();
     }
@@ -19,10 +19,7 @@ async fn start(config: &Config) -> anyhow::Result<(linkwork_web::Server, AppStat
     if indexed > 0 {
         tracing::info!(services = indexed, "search index brought up to date");
     }
-    let state = AppState {
-        directory,
-        config: web_config(config),
-    };
+    let state = AppState::new(directory, web_config(config));
     crate::users::first_run_admin(&state).await?;
     let server = linkwork_web::serve(config.listen, state.clone()).await?;
     Ok((server, state))
@@ -45,7 +42,7 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
         eprintln!("Loaded {services} services from {orgs} organisations.");
     }
     let accounts = {
-        let st = AppState { directory: Directory::new(store.clone(), None)?, config: web_config(config) };
+        let st = AppState::new(Directory::new(store.clone(), None)?, web_config(config));
         crate::users::demo_accounts(&st).await?
     };
     store.close().await;

@@ -74,7 +74,7 @@ fn problem_text(e: linkwork_web::error::ApiError) -> anyhow::Error {
 
 async fn state(config: &Config) -> anyhow::Result<AppState> {
     let store = crate::open_store(config).await?;
-    Ok(AppState { directory: linkwork_web::Directory::new(store, None)?, config: crate::serve::web_config(config) })
+    Ok(AppState::new(linkwork_web::Directory::new(store, None)?, crate::serve::web_config(config)))
 }
 
 pub async fn run(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {

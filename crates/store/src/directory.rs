@@ -330,6 +330,17 @@ impl Store {
         Ok(batch)
     }
 
+    /// The most recent imports, newest first: (id, source, format, started_at, finished_at,
+    /// summary).
+    pub async fn list_imports(&self, limit: i64) -> Result<Vec<ImportRun>> {
+        let sql = "SELECT id, source, format, started_at, finished_at, summary FROM directory_import ORDER BY started_at DESC, id DESC LIMIT $1";
+        let rows: Vec<(String, String, String, String, String, String)> = on_pool!(&self.db, p => sqlx::query_as(sql).bind(limit).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, source, format, started_at, finished_at, summary)| ImportRun { id, source, format, started_at, finished_at, summary })
+            .collect())
+    }
+
     pub async fn latest_change_seq(&self) -> Result<i64> {
         let sql = "SELECT COALESCE(MAX(seq), 0) FROM directory_change";
         let (n,): (i64,) = on_pool!(&self.db, p => sqlx::query_as(sql).fetch_one(p).await)?;
@@ -790,4 +801,16 @@ mod sqlite_rows {
         }
         Ok(())
     }
+}
+
+/// One import of directory data and its report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRun {
+    pub id: String,
+    pub source: String,
+    pub format: String,
+    pub started_at: String,
+    pub finished_at: String,
+    /// The import report's summary line.
+    pub summary: String,
 }

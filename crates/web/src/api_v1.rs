@@ -113,11 +113,11 @@ fn created<T: Serialize>(body: T) -> Response {
     (StatusCode::CREATED, Json(body)).into_response()
 }
 
-fn today() -> NaiveDate {
+pub(crate) fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-fn ethnicity_codes(state: &AppState) -> Vec<&str> {
+pub(crate) fn ethnicity_codes(state: &AppState) -> Vec<&str> {
     state.config.ethnicity_codes.iter().map(String::as_str).collect()
 }
 
@@ -210,17 +210,17 @@ async fn create_token(State(state): State<AppState>, caller: Caller, Body(b): Bo
     let mut errs = vec![];
     let name = b.name.trim();
     if name.is_empty() || name.len() > 100 {
-        errs.push(FieldError { field: "name".into(), message: "give the token a name of 1 to 100 characters".into() });
+        errs.push(FieldError::new("name", "give the token a name of 1 to 100 characters"));
     }
     let scopes = if b.scopes.is_empty() { vec!["read".to_string(), "write".to_string()] } else { b.scopes.clone() };
     for (i, s) in scopes.iter().enumerate() {
         if s != "read" && s != "write" {
-            errs.push(FieldError { field: format!("scopes.{i}"), message: format!("'{s}' is not a scope; use read or write") });
+            errs.push(FieldError::new(format!("scopes.{i}"), format!("'{s}' is not a scope; use read or write")));
         }
     }
     if let Some(d) = b.expires_in_days {
         if !(1..=3650).contains(&d) {
-            errs.push(FieldError { field: "expires_in_days".into(), message: "use 1 to 3650 days, or leave it out".into() });
+            errs.push(FieldError::new("expires_in_days", "use 1 to 3650 days, or leave it out"));
         }
     }
     if !errs.is_empty() {
@@ -294,25 +294,25 @@ pub async fn add_user(state: &AppState, a: &Actor, b: NewUserBody) -> ApiResult<
     let mut errs = vec![];
     let username = b.username.trim().to_lowercase();
     if !valid_username(&username) {
-        errs.push(FieldError { field: "username".into(), message: "use 2 to 64 lower-case letters, digits, '.', '_', '-' or '@'".into() });
+        errs.push(FieldError::new("username", "use 2 to 64 lower-case letters, digits, '.', '_', '-' or '@'"));
     }
     if b.display_name.trim().is_empty() {
-        errs.push(FieldError { field: "display_name".into(), message: "is required".into() });
+        errs.push(FieldError::new("display_name", "is required"));
     }
     if b.roles.is_empty() {
-        errs.push(FieldError { field: "roles".into(), message: "give at least one role".into() });
+        errs.push(FieldError::new("roles", "give at least one role"));
     }
     if b.roles.contains(&Role::Provider) && b.organizations.is_empty() {
-        errs.push(FieldError { field: "organizations".into(), message: "a provider must belong to at least one organisation of the directory".into() });
+        errs.push(FieldError::new("organizations", "a provider must belong to at least one organisation of the directory"));
     }
     let generated = b.password.is_none().then(auth::new_password);
     let password = b.password.clone().or(generated.clone()).unwrap_or_default();
     if let Some(p) = auth::password_problem(&password) {
-        errs.push(FieldError { field: "password".into(), message: p });
+        errs.push(FieldError::new("password", p));
     }
     for (i, o) in b.organizations.iter().enumerate() {
         if state.store().get(&tree::ORGANIZATION_BRIEF, &o.to_string()).await?.is_none() {
-            errs.push(FieldError { field: format!("organizations.{i}"), message: format!("there is no organisation {o} in the directory") });
+            errs.push(FieldError::new(format!("organizations.{i}"), format!("there is no organisation {o} in the directory")));
         }
     }
     if !errs.is_empty() {
@@ -350,7 +350,7 @@ async fn update_user(State(state): State<AppState>, caller: Caller, Path(usernam
     let hash = match b.password {
         Some(p) => {
             if let Some(problem) = auth::password_problem(&p) {
-                return Err(ApiError::invalid(vec![FieldError { field: "password".into(), message: problem }]));
+                return Err(ApiError::invalid(vec![FieldError::new("password", problem)]));
             }
             Some(tokio::task::spawn_blocking(move || auth::hash_password(&p)).await.map_err(|e| ApiError::Internal(e.to_string()))??)
         }
@@ -445,7 +445,7 @@ async fn add_consent(State(state): State<AppState>, caller: Caller, Path(pid): P
     let input = b.parse("").map_err(ApiError::invalid)?;
     if let Some(org) = input.organization_id {
         if state.store().get(&tree::ORGANIZATION_BRIEF, &org.to_string()).await?.is_none() {
-            return Err(ApiError::invalid(vec![FieldError { field: "organization_id".into(), message: format!("there is no organisation {org} in the directory") }]));
+            return Err(ApiError::invalid(vec![FieldError::new("organization_id", format!("there is no organisation {org} in the directory"))]));
         }
     }
     Ok(created(state.store().add_consent(&a, &pid, &input).await?))
@@ -484,10 +484,10 @@ async fn erase_person(State(state): State<AppState>, caller: Caller, Path(pid): 
 // ---------------------------------------------------------------------------------------------
 // Referrals in
 
-async fn referral_in(state: &AppState, a: &Actor, b: ReferralInput, referred_by: Option<&str>) -> ApiResult<EpisodeSummary> {
+pub(crate) async fn referral_in(state: &AppState, a: &Actor, b: ReferralInput, referred_by: Option<&str>) -> ApiResult<EpisodeSummary> {
     let mut errs: Vec<FieldError> = vec![];
     if !b.consent_to_support {
-        errs.push(FieldError::new("consent_to_support", "the person must agree to be referred; ask them first, or do not refer"));
+        errs.push(FieldError::keyed("consent_to_support", "err-consent-to-support", &[], "the person must agree to be referred; ask them first, or do not refer"));
     }
     let details = match b.referral.parse("referral.") {
         Ok(d) => Some(d),
@@ -668,9 +668,9 @@ async fn transition(State(state): State<AppState>, caller: Caller, headers: Head
     let a = caller.may(Action::WorkEpisodes)?;
     let eid = id("id", &eid)?;
     let mut errs = vec![];
-    let to = b.to.parse::<EpisodeStatus>().map_err(|e| errs.push(FieldError { field: "to".into(), message: e })).ok();
+    let to = b.to.parse::<EpisodeStatus>().map_err(|e| errs.push(FieldError::new("to", e))).ok();
     let reason = match b.reason.as_deref() {
-        Some(r) => r.parse::<ClosureReason>().map_err(|e| errs.push(FieldError { field: "reason".into(), message: e })).ok(),
+        Some(r) => r.parse::<ClosureReason>().map_err(|e| errs.push(FieldError::new("reason", e))).ok(),
         None => None,
     };
     if !errs.is_empty() {
@@ -727,7 +727,7 @@ async fn review_goal(State(state): State<AppState>, caller: Caller, headers: Hea
     Ok(created(state.store().review_goal(&a, &gid, if_match(&headers)?, &r).await?))
 }
 
-async fn service_doc(state: &AppState, service_id: &str) -> ApiResult<Option<ServiceDoc>> {
+pub(crate) async fn service_doc(state: &AppState, service_id: &str) -> ApiResult<Option<ServiceDoc>> {
     match state.store().get(&tree::SERVICE, service_id).await? {
         Some(j) => Ok(Some(ServiceDoc::from_json(&j).map_err(|e| ApiError::Internal(format!("service {service_id}: {e}")))?)),
         None => Ok(None),
@@ -744,7 +744,7 @@ async fn add_prescription_item(State(state): State<AppState>, caller: Caller, Pa
     let name = match item.service_id {
         Some(sid) => match service_doc(&state, &sid.to_string()).await? {
             Some(s) => Some(s.name),
-            None => return Err(ApiError::invalid(vec![FieldError { field: "service_id".into(), message: format!("there is no service {sid} in the directory") }])),
+            None => return Err(ApiError::invalid(vec![FieldError::new("service_id", format!("there is no service {sid} in the directory"))])),
         },
         None => None,
     };
@@ -786,10 +786,10 @@ pub struct FollowUpBody {
     pub purpose: Option<String>,
 }
 
-fn date(field: &str, s: &str) -> ApiResult<String> {
+pub(crate) fn date(field: &str, s: &str) -> ApiResult<String> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .map(|d| d.format("%Y-%m-%d").to_string())
-        .map_err(|_| ApiError::invalid(vec![FieldError { field: field.into(), message: format!("'{s}' is not a date; write it as YYYY-MM-DD") }]))
+        .map_err(|_| ApiError::invalid(vec![FieldError::keyed(field, "err-not-a-date", &[("value", s)], format!("'{s}' is not a date; write it as YYYY-MM-DD"))]))
 }
 
 /// Schedules a follow-up contact.
@@ -882,10 +882,10 @@ async fn create_onward(State(state): State<AppState>, caller: Caller, Path(eid):
     let eid = id("id", &eid)?;
     let sid = b.service_id.to_string();
     let Some(service) = service_doc(&state, &sid).await? else {
-        return Err(ApiError::invalid(vec![FieldError { field: "service_id".into(), message: format!("there is no service {sid} in the directory") }]));
+        return Err(ApiError::invalid(vec![FieldError::new("service_id", format!("there is no service {sid} in the directory"))]));
     };
     let Some(org) = service.organization.as_ref().filter(|o| !o.id.is_empty()) else {
-        return Err(ApiError::invalid(vec![FieldError { field: "service_id".into(), message: "this service has no organisation to receive referrals".into() }]));
+        return Err(ApiError::invalid(vec![FieldError::new("service_id", "this service has no organisation to receive referrals")]));
     };
     let mut warnings = vec![];
     if service.has_capacity() == Some(false) {
@@ -908,7 +908,7 @@ async fn create_onward(State(state): State<AppState>, caller: Caller, Path(eid):
     }
     let message = b.message.as_deref().map(str::trim).filter(|s| !s.is_empty());
     if message.is_some_and(|m| m.chars().count() > 2000) {
-        return Err(ApiError::invalid(vec![FieldError { field: "message".into(), message: "keep it under 2000 characters".into() }]));
+        return Err(ApiError::invalid(vec![FieldError::new("message", "keep it under 2000 characters")]));
     }
     let r = OnwardRequest {
         episode_id: &eid,
@@ -964,7 +964,7 @@ pub struct StatusBody {
     responses((status = 200, body = Object), (status = 404, body = Problem), (status = 409, body = Problem)), security(("bearer" = [])))]
 async fn change_onward(State(state): State<AppState>, caller: Caller, headers: HeaderMap, Path(oid): Path<String>, Body(b): Body<StatusBody>) -> ApiResult<Response> {
     let oid = id("id", &oid)?;
-    let to: TaskStatus = b.status.parse().map_err(|e: String| ApiError::invalid(vec![FieldError { field: "status".into(), message: e }]))?;
+    let to: TaskStatus = b.status.parse().map_err(|e: String| ApiError::invalid(vec![FieldError::new("status", e)]))?;
     let reason = b.reason.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let version = if_match(&headers)?;
     // A provider acts as the performer; a link worker as the requester.
@@ -998,7 +998,7 @@ async fn record_attendance(State(state): State<AppState>, caller: Caller, Path(o
     let oid = id("id", &oid)?;
     let day = date("session_on", &b.session_on)?;
     if day > (today() + Duration::days(1)).format("%Y-%m-%d").to_string() {
-        return Err(ApiError::invalid(vec![FieldError { field: "session_on".into(), message: "is in the future; record sessions once they have happened".into() }]));
+        return Err(ApiError::invalid(vec![FieldError::new("session_on", "is in the future; record sessions once they have happened")]));
     }
     let note = b.note.as_deref().map(str::trim).filter(|s| !s.is_empty());
     Ok(created(state.store().record_attendance(&a, &oid, &caller.user.organizations, &day, b.attended, note).await?))

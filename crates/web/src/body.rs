@@ -43,7 +43,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                     // serde's message ends with " at line L column C", which is useful as it is.
                     inner.to_string()
                 };
-                Err(ApiError::BadRequest { detail: format!("{field}: {message}"), errors: vec![FieldError { field, message }] })
+                Err(ApiError::BadRequest { detail: format!("{field}: {message}"), errors: vec![FieldError::new(field, message)] })
             }
         }
     }

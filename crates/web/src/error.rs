@@ -38,7 +38,7 @@ impl ApiError {
         let message = message.into();
         ApiError::BadRequest {
             detail: format!("{field}: {message}"),
-            errors: vec![FieldError { field: field.into(), message }],
+            errors: vec![FieldError::new(field, message)],
         }
     }
 
@@ -55,7 +55,7 @@ impl ApiError {
         ApiError::Conflict { detail: detail.into(), extra: None }
     }
 
-    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+    pub fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "invalid-request", "Your request has invalid parameters"),
             ApiError::Unprocessable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-input", "Some of what you sent needs correcting"),

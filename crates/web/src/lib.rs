@@ -9,9 +9,11 @@ mod body;
 pub mod directory;
 pub mod error;
 pub mod hsds_api;
+pub mod i18n;
 pub mod openapi;
 pub mod pages;
 mod session_pages;
+pub mod ui;
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -38,6 +40,9 @@ pub struct WebConfig {
     pub safe_caseload: i64,
     /// The ethnicity code list people's records use.
     pub ethnicity_codes: Vec<String>,
+    /// Offers the pseudo-language `en-XA` (every translated string in `⟦…⟧`), for checking that
+    /// pages show nothing outside the translation resources.
+    pub pseudo_language: bool,
 }
 
 impl Default for WebConfig {
@@ -47,6 +52,7 @@ impl Default for WebConfig {
             public_url: None,
             safe_caseload: 250,
             ethnicity_codes: linkwork_domain::pathway::person::DEFAULT_ETHNICITY_CODES.iter().map(|(c, _)| c.to_string()).collect(),
+            pseudo_language: false,
         }
     }
 }
@@ -55,9 +61,16 @@ impl Default for WebConfig {
 pub struct AppState {
     pub directory: Directory,
     pub config: WebConfig,
+    pub i18n: std::sync::Arc<i18n::Catalog>,
 }
 
 impl AppState {
+    pub fn new(directory: Directory, config: WebConfig) -> AppState {
+        // The resources are compiled in and checked by unit tests: failing here is a build bug.
+        let catalog = i18n::Catalog::load(config.pseudo_language).expect("the translation resources parse");
+        AppState { directory, config, i18n: std::sync::Arc::new(catalog) }
+    }
+
     pub fn store(&self) -> &linkwork_store::Store {
         &self.directory.store
     }
@@ -90,9 +103,13 @@ pub fn router(state: AppState) -> Router {
     let hsds = hsds_api::routes().route("/", get(root)).layer(cors);
     Router::new()
         .merge(hsds)
-        .merge(pages::routes())
+        .merge(
+            pages::routes()
+                .merge(session_pages::routes())
+                .merge(ui::routes())
+                .layer(axum::middleware::from_fn_with_state(state.clone(), ui::error_pages)),
+        )
         .merge(api_v1::routes())
-        .merge(session_pages::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .fallback(|| async { error::ApiError::not_found("page at this address") })

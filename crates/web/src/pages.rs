@@ -11,7 +11,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::{NaiveDate, NaiveTime, Utc};
-use linkwork_domain::geo::{format_distance, Point};
+use linkwork_domain::geo::Point;
 use linkwork_domain::hsds::tree;
 use linkwork_domain::schedule::{day_name, parse_day_name, ALL_DAYS};
 use linkwork_domain::search::{CostFilter, MatchReason, SearchQuery};
@@ -21,6 +21,8 @@ use linkwork_store::ListFilter;
 
 use crate::error::ApiError;
 use crate::hsds_api::postcode_centroid;
+use crate::i18n::Tr;
+use crate::ui::{Chrome, Page};
 use crate::AppState;
 
 const PER_PAGE: usize = 20;
@@ -102,7 +104,7 @@ impl SearchForm {
     }
 }
 
-fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
@@ -125,32 +127,35 @@ struct HitView {
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
+    c: Chrome,
     form: SearchForm,
     near_error: String,
     age_error: String,
     radius_options: Vec<(String, String)>,
     categories: Vec<(String, String)>,
-    days: Vec<&'static str>,
+    days: Vec<(&'static str, String)>,
     searched: bool,
     total: usize,
+    total_line: String,
     hits: Vec<HitView>,
     prev_href: String,
     next_href: String,
 }
 
-fn reason_words(r: &MatchReason) -> String {
+/// Why a search result matched, in the reader's language.
+pub(crate) fn reason_words(t: &Tr, r: &MatchReason) -> String {
     match r {
-        MatchReason::Text { words } => format!("Mentions {}", words.join(", ")),
-        MatchReason::Near { distance_m } => format!("{} away", format_distance(*distance_m)),
-        MatchReason::Category { term } => format!("Category: {term}"),
-        MatchReason::Free => "Free".into(),
-        MatchReason::LowCost => "Low cost".into(),
-        MatchReason::Language { language } => format!("In {language}"),
-        MatchReason::Wheelchair => "Wheelchair access".into(),
-        MatchReason::OpenAt { day, time } => format!("Open {day} at {time}"),
-        MatchReason::Age { age } => format!("Accepts age {age}"),
-        MatchReason::Capacity { available: Some(n) } => format!("{n} places available"),
-        MatchReason::Capacity { available: None } => "Has places".into(),
+        MatchReason::Text { words } => t.t1("reason-mentions", "words", words.join(", ").as_str()),
+        MatchReason::Near { distance_m } => t.t1("distance-away", "distance", t.distance(*distance_m).as_str()),
+        MatchReason::Category { term } => t.t1("reason-category", "term", term.as_str()),
+        MatchReason::Free => t.t("cost-free"),
+        MatchReason::LowCost => t.t("cost-low"),
+        MatchReason::Language { language } => t.t1("reason-language", "language", language.as_str()),
+        MatchReason::Wheelchair => t.t("reason-wheelchair"),
+        MatchReason::OpenAt { day, time } => t.t2("reason-open-at", "day", parse_day_name(day).map(|d| t.weekday(d)).unwrap_or_else(|| day.clone()).as_str(), "time", time.as_str()),
+        MatchReason::Age { age } => t.t1("reason-age", "age", *age),
+        MatchReason::Capacity { available: Some(n) } => t.t1("places-available", "count", *n),
+        MatchReason::Capacity { available: None } => t.t("reason-has-places"),
     }
 }
 
@@ -175,7 +180,7 @@ async fn categories(state: &AppState) -> Result<Vec<(String, String)>, ApiError>
     Ok(out)
 }
 
-async fn resolve_near(state: &AppState, near: &str) -> Result<Option<Point>, String> {
+async fn resolve_near(state: &AppState, t: &Tr, near: &str) -> Result<Option<Point>, String> {
     if near.is_empty() {
         return Ok(None);
     }
@@ -184,25 +189,25 @@ async fn resolve_near(state: &AppState, near: &str) -> Result<Option<Point>, Str
     }
     match postcode_centroid(state, near).await {
         Ok(Some(p)) => Ok(Some(p)),
-        Ok(None) => Err(format!("We do not know where '{near}' is. Enter a postcode of the area, or latitude,longitude.")),
-        Err(_) => Err("We could not look that place up just now. Please try again.".into()),
+        Ok(None) => Err(t.t1("err-unknown-place", "place", near)),
+        Err(_) => Err(t.t("err-place-lookup-failed")),
     }
 }
 
-async fn search_page(State(state): State<AppState>, Query(q): Query<HashMap<String, String>>) -> Result<Response, ApiError> {
+async fn search_page(State(state): State<AppState>, p: Page, Query(q): Query<HashMap<String, String>>) -> Result<Response, ApiError> {
     let form = SearchForm::from(&q);
+    let t = p.chrome.t.clone();
     let mut page = SearchPage {
+        c: p.chrome,
         form: form.clone(),
         near_error: String::new(),
         age_error: String::new(),
-        radius_options: [("1000", "1 km"), ("2000", "2 km"), ("5000", "5 km"), ("10000", "10 km"), ("25000", "25 km"), ("100000", "100 km")]
-            .iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect(),
+        radius_options: [1000.0, 2000.0, 5000.0, 10000.0, 25000.0, 100000.0].iter().map(|m: &f64| ((*m as i64).to_string(), t.distance(*m))).collect(),
         categories: categories(&state).await?,
-        days: ALL_DAYS.iter().map(|d| day_name(*d)).collect(),
+        days: ALL_DAYS.iter().map(|d| (day_name(*d), t.weekday(*d))).collect(),
         searched: false,
         total: 0,
+        total_line: String::new(),
         hits: vec![],
         prev_href: String::new(),
         next_href: String::new(),
@@ -210,7 +215,7 @@ async fn search_page(State(state): State<AppState>, Query(q): Query<HashMap<Stri
     if form.is_empty() {
         return Ok(html(page));
     }
-    let near = match resolve_near(&state, &form.near).await {
+    let near = match resolve_near(&state, &t, &form.near).await {
         Ok(p) => p,
         Err(e) => {
             page.near_error = e;
@@ -223,7 +228,7 @@ async fn search_page(State(state): State<AppState>, Query(q): Query<HashMap<Stri
         match form.age.parse::<u32>() {
             Ok(a) if a <= 120 => Some(a),
             _ => {
-                page.age_error = "Enter the age in whole years, from 0 to 120.".into();
+                page.age_error = t.t("err-age");
                 None
             }
         }
@@ -257,6 +262,7 @@ async fn search_page(State(state): State<AppState>, Query(q): Query<HashMap<Stri
     let results = state.directory.search(query).await?;
     page.searched = true;
     page.total = results.total;
+    page.total_line = t.t1("services-found", "count", results.total as i64);
     page.hits = results
         .hits
         .iter()
@@ -270,9 +276,9 @@ async fn search_page(State(state): State<AppState>, Query(q): Query<HashMap<Stri
                 name: h.name.clone(),
                 organization: h.organization_name.clone().unwrap_or_default(),
                 place: [h.location_name.clone(), h.address.clone()].into_iter().flatten().collect::<Vec<_>>().join(", "),
-                distance: h.distance_m.map(format_distance).unwrap_or_default(),
+                distance: h.distance_m.map(|d| t.t1("distance-away", "distance", t.distance(d).as_str())).unwrap_or_default(),
                 snippet: h.snippet.clone().unwrap_or_default(),
-                reasons: h.reasons.iter().map(reason_words).collect(),
+                reasons: h.reasons.iter().map(|r| reason_words(&t, r)).collect(),
             }
         })
         .collect();
@@ -297,6 +303,7 @@ struct SiteView {
 #[derive(Template)]
 #[template(path = "service.html")]
 struct ServicePage {
+    c: Chrome,
     s: ServiceDoc,
     back_href: String,
     organization: String,
@@ -317,7 +324,7 @@ struct ServicePage {
     sites: Vec<SiteView>,
 }
 
-fn cost_words(s: &ServiceDoc) -> String {
+fn cost_words(t: &Tr, s: &ServiceDoc) -> String {
     let detail: Vec<String> = s
         .cost_options
         .iter()
@@ -328,12 +335,12 @@ fn cost_words(s: &ServiceDoc) -> String {
         .filter(|s| !s.is_empty())
         .collect();
     let level = match s.cost_level() {
-        CostLevel::Free => "Free",
-        CostLevel::LowCost => "Low cost",
-        CostLevel::Paid => "There is a charge",
-        CostLevel::Unknown => "Not stated",
+        CostLevel::Free => "cost-free",
+        CostLevel::LowCost => "cost-low",
+        CostLevel::Paid => "cost-paid",
+        CostLevel::Unknown => "not-stated",
     };
-    let mut out = level.to_string();
+    let mut out = t.t(level);
     if !detail.is_empty() {
         out.push_str(&format!(": {}", detail.join("; ")));
     } else if let Some(f) = s.fees_description.as_ref().or(s.fees.as_ref()) {
@@ -342,14 +349,14 @@ fn cost_words(s: &ServiceDoc) -> String {
     out
 }
 
-fn confirmed_words(assured: Option<&str>, today: NaiveDate) -> String {
+fn confirmed_words(t: &Tr, assured: Option<&str>, today: NaiveDate) -> String {
     match assured.and_then(|d| NaiveDate::parse_from_str(d.get(..10).unwrap_or(d), "%Y-%m-%d").ok()) {
-        None => "Not confirmed yet".into(),
+        None => t.t("not-confirmed-yet"),
         Some(d) => {
             let days = (today - d).num_days();
-            let when = d.format("%-d %B %Y").to_string();
+            let when = t.date(&d.format("%Y-%m-%d").to_string());
             if days > 92 {
-                format!("{when} (over three months ago: check with the organisation before referring)")
+                t.t1("confirmed-long-ago", "date", when.as_str())
             } else {
                 when
             }
@@ -357,14 +364,15 @@ fn confirmed_words(assured: Option<&str>, today: NaiveDate) -> String {
     }
 }
 
-async fn service_page(State(state): State<AppState>, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Result<Response, ApiError> {
+async fn service_page(State(state): State<AppState>, p: Page, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Result<Response, ApiError> {
+    let t = p.chrome.t.clone();
     let not_found = || ApiError::not_found("service at this address");
     let id = Id::parse(&id).map_err(|_| not_found())?;
     let doc = state.store().get(&tree::SERVICE, &id.to_string()).await?.ok_or_else(not_found)?;
     let s = ServiceDoc::from_json(&doc).map_err(|e| ApiError::Internal(e.to_string()))?;
     let today = Utc::now().date_naive();
     let from = match q.get("near").map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        Some(n) => resolve_near(&state, n).await.ok().flatten(),
+        Some(n) => resolve_near(&state, &t, n).await.ok().flatten(),
         None => None,
     };
     let sites = s
@@ -373,61 +381,62 @@ async fn service_page(State(state): State<AppState>, Path(id): Path<String>, Que
         .map(|sal| {
             let loc = sal.location.clone().unwrap_or_default();
             SiteView {
-                name: loc.name.clone().unwrap_or_else(|| "Where".into()),
+                name: loc.name.clone().unwrap_or_else(|| t.t("where")),
                 address: loc.address_line().unwrap_or_default(),
                 distance: match (from, loc.point()) {
-                    (Some(a), Some(b)) => format_distance(a.distance_m(&b)),
+                    (Some(a), Some(b)) => t.t1("distance-away", "distance", t.distance(a.distance_m(&b)).as_str()),
                     _ => String::new(),
                 },
-                hours: s.hours_at(Some(sal), today).describe(),
+                hours: t.hours(&s.hours_at(Some(sal), today).grouped()),
                 access: loc.accessibility.iter().filter_map(|a| a.description.clone().or(a.details.clone())).collect::<Vec<_>>().join(". "),
                 transport: loc.transportation.clone().unwrap_or_default(),
             }
         })
         .collect::<Vec<_>>();
-    let general_hours = if sites.is_empty() { s.hours_at(None, today).describe() } else { vec![] };
+    let general_hours = if sites.is_empty() { t.hours(&s.hours_at(None, today).grouped()) } else { vec![] };
     let mut phones: Vec<(String, String)> = s.phones.iter().map(|p| (p.number.clone(), p.number.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect())).collect();
     phones.dedup();
     let page = ServicePage {
+        c: p.chrome,
         back_href: match q.get("near") {
             Some(n) if !n.is_empty() => format!("/directory?near={}", urlencode(n)),
             _ => "/directory".into(),
         },
         organization: s.organization.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
         status_note: match s.status.as_deref() {
-            Some("inactive") | Some("defunct") => "This service is no longer running.".into(),
-            Some("temporarily closed") => "This service is temporarily closed.".into(),
+            Some("inactive") | Some("defunct") => t.t("service-not-running"),
+            Some("temporarily closed") => t.t("service-temporarily-closed"),
             _ => String::new(),
         },
         alert: s.alert.clone().unwrap_or_default(),
         description: s.description.as_deref().unwrap_or("").split("\n\n").map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect(),
         how_to_access: s.application_process.clone().unwrap_or_default(),
         eligibility: {
-            let mut e = s.eligibility_description.clone().unwrap_or_default();
-            match (s.minimum_age, s.maximum_age) {
-                (Some(a), Some(b)) => e = format!("{e} Ages {a} to {b}.").trim().to_string(),
-                (Some(a), None) => e = format!("{e} Ages {a} and over.").trim().to_string(),
-                (None, Some(b)) => e = format!("{e} Up to age {b}.").trim().to_string(),
-                _ => {}
-            }
-            e
+            let e = s.eligibility_description.clone().unwrap_or_default();
+            let ages = match (s.minimum_age, s.maximum_age) {
+                (Some(a), Some(b)) => t.t2("ages-between", "min", a as i64, "max", b as i64),
+                (Some(a), None) => t.t1("ages-from", "min", a as i64),
+                (None, Some(b)) => t.t1("ages-up-to", "max", b as i64),
+                _ => String::new(),
+            };
+            format!("{e} {ages}").trim().to_string()
         },
-        cost: cost_words(&s),
+        cost: cost_words(&t, &s),
         languages: {
             let mut names: Vec<String> = s.languages.iter().filter_map(|l| l.name.clone().or(l.code.clone())).collect();
             names.dedup();
             names.join(", ")
         },
         capacity: match (s.has_capacity(), s.available_places()) {
-            (Some(true), Some(n)) => format!("{n} places available"),
-            (Some(false), _) => "Full at the moment".into(),
-            _ => "Not stated".into(),
+            (Some(true), Some(n)) => t.t1("places-available", "count", n as i64),
+            (Some(false), _) => t.t("full-at-the-moment"),
+            _ => t.t("not-stated"),
         },
         wait_time: s.wait_time.clone().unwrap_or_default(),
         phones,
         email: s.email.clone().unwrap_or_default(),
         website: s.url.clone().unwrap_or_default(),
-        confirmed: confirmed_words(s.assured_date.as_deref(), today),
+        confirmed: confirmed_words(&t, s.assured_date.as_deref(), today),
         general_hours,
         sites,
         s,

@@ -11,9 +11,11 @@ use axum::Router;
 use cookie::{Cookie, SameSite};
 use serde::Deserialize;
 
-use crate::auth::{self, Caller, SESSION_COOKIE};
+use crate::auth::{self, SESSION_COOKIE};
 use crate::error::ApiError;
+use crate::ui::{Chrome, Page};
 use crate::AppState;
+use linkwork_domain::pathway::Role;
 
 const LOGIN_CSRF_COOKIE: &str = "linkwork_login_csrf";
 
@@ -24,7 +26,9 @@ pub fn routes() -> Router<AppState> {
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
-    csrf: String,
+    c: Chrome,
+    next: String,
+    login_csrf: String,
     username: String,
     error: Option<String>,
 }
@@ -32,13 +36,13 @@ struct LoginPage {
 #[derive(Template)]
 #[template(path = "home.html")]
 struct HomePage {
+    c: Chrome,
     name: String,
     username: String,
     roles: String,
-    csrf: String,
 }
 
-fn secure(state: &AppState) -> bool {
+pub(crate) fn secure(state: &AppState) -> bool {
     state.config.public_url.as_deref().is_some_and(|u| u.starts_with("https://"))
 }
 
@@ -65,16 +69,27 @@ fn render(t: impl Template, status: StatusCode) -> Response {
     }
 }
 
-fn login_form(state: &AppState, username: String, error: Option<String>, status: StatusCode) -> Response {
+fn login_form(state: &AppState, page: Page, next: String, username: String, error: Option<String>, status: StatusCode) -> Response {
     let csrf = auth::new_secret("csrf");
-    let mut resp = render(LoginPage { csrf: csrf.clone(), username, error }, status);
+    let mut resp = render(LoginPage { c: page.chrome, next, login_csrf: csrf.clone(), username, error }, status);
     set_cookie(&mut resp, cookie(LOGIN_CSRF_COOKIE, csrf, state, 3600));
     resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     resp
 }
 
-async fn login_page(State(state): State<AppState>) -> Response {
-    login_form(&state, String::new(), None, StatusCode::OK)
+#[derive(Deserialize)]
+struct LoginQuery {
+    #[serde(default)]
+    next: String,
+}
+
+/// Only addresses on this site: a sign-in link must not send people elsewhere.
+fn local(next: &str) -> String {
+    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") { next.to_string() } else { String::new() }
+}
+
+async fn login_page(State(state): State<AppState>, page: Page, axum::extract::Query(q): axum::extract::Query<LoginQuery>) -> Response {
+    login_form(&state, page, local(&q.next), String::new(), None, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -85,45 +100,50 @@ struct LoginForm {
     password: String,
     #[serde(default)]
     csrf: String,
+    #[serde(default)]
+    next: String,
 }
 
-async fn login(State(state): State<AppState>, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+async fn login(State(state): State<AppState>, page: Page, headers: HeaderMap, Form(f): Form<LoginForm>) -> Response {
+    let t = page.chrome.t.clone();
+    let next = local(&f.next);
     let expected = auth::cookie_value(&headers, LOGIN_CSRF_COOKIE);
     if f.csrf.is_empty() || expected.as_deref() != Some(f.csrf.as_str()) {
-        return login_form(&state, f.username, Some("This form had expired. Please sign in again.".into()), StatusCode::FORBIDDEN);
+        return login_form(&state, page, next, f.username, Some(t.t("sign-in-expired")), StatusCode::FORBIDDEN);
     }
     if f.username.trim().is_empty() || f.password.is_empty() {
-        return login_form(&state, f.username, Some("Enter your username and your password.".into()), StatusCode::UNPROCESSABLE_ENTITY);
+        return login_form(&state, page, next, f.username, Some(t.t("sign-in-missing")), StatusCode::UNPROCESSABLE_ENTITY);
     }
     match auth::sign_in(&state, &f.username, &f.password, "session", "web browser").await {
         Ok(s) => {
             // Redirect::to answers 303 See Other: the browser follows with a GET.
-            let mut resp = Redirect::to("/home").into_response();
+            let mut resp = Redirect::to(if next.is_empty() { "/home" } else { &next }).into_response();
             set_cookie(&mut resp, cookie(SESSION_COOKIE, s.secret, &state, auth::SESSION_HOURS * 3600));
             set_cookie(&mut resp, cookie(LOGIN_CSRF_COOKIE, String::new(), &state, 0));
             resp
         }
-        Err(ApiError::TooManyRequests { detail, .. }) => login_form(&state, f.username, Some(format!("{}.", crate::api_v1::capitalise(&detail))), StatusCode::TOO_MANY_REQUESTS),
-        Err(ApiError::Unauthorized(_)) => {
-            login_form(&state, f.username, Some("The username or password is not right.".into()), StatusCode::UNAUTHORIZED)
+        Err(ApiError::TooManyRequests { retry_after_secs, .. }) => {
+            let minutes = retry_after_secs.div_ceil(60) as i64;
+            login_form(&state, page, next, f.username, Some(t.t1("sign-in-locked", "minutes", minutes)), StatusCode::TOO_MANY_REQUESTS)
         }
+        Err(ApiError::Unauthorized(_)) => login_form(&state, page, next, f.username, Some(t.t("sign-in-wrong")), StatusCode::UNAUTHORIZED),
         Err(e) => e.into_response(),
     }
 }
 
-async fn home(caller: Result<Caller, ApiError>) -> Response {
-    match caller {
-        Ok(c) => render(
-            HomePage {
-                name: c.user.display_name.clone(),
-                username: c.user.username.clone(),
-                roles: c.user.roles.iter().map(|r| r.as_str().replace('_', " ")).collect::<Vec<_>>().join(", "),
-                csrf: c.credential.csrf.clone().unwrap_or_default(),
-            },
-            StatusCode::OK,
-        ),
-        Err(_) => Redirect::to("/login").into_response(),
+/// Each role's own home: the link worker's caseload, the referrer's referrals, the provider's
+/// inbox, the administrator's users; others get a page of what they can reach.
+async fn home(page: Page) -> Response {
+    let Some(c) = page.caller.as_ref() else { return Redirect::to("/login").into_response() };
+    for (role, to) in [(Role::LinkWorker, "/caseload"), (Role::Referrer, "/referrals"), (Role::Provider, "/inbox"), (Role::Admin, "/admin/users")] {
+        if c.has(role) {
+            return Redirect::to(to).into_response();
+        }
     }
+    let t = page.chrome.t.clone();
+    let (name, username) = (c.user.display_name.clone(), c.user.username.clone());
+    let roles = c.user.roles.iter().map(|r| t.code("role-", r.as_str())).collect::<Vec<_>>().join(", ");
+    render(HomePage { c: page.chrome, name, username, roles }, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -141,7 +161,7 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, Form(f): Form
     };
     let Some((cred, user)) = found else { return Redirect::to("/login").into_response() };
     if cred.csrf.as_deref() != Some(f.csrf.as_str()) {
-        return ApiError::Forbidden("this form had expired; reload the page and try again".into()).into_response();
+        return crate::ui::Fail::Api(ApiError::Forbidden("this form had expired; reload the page and try again".into())).into_response();
     }
     let actor = linkwork_store::pathway::Actor { user_id: Some(user.id.clone()), name: user.username.clone(), role: "user".into(), reason: "POST /logout".into() };
     if let Err(e) = state.store().revoke_credential(&actor, &cred.id, Some(&user.id)).await {

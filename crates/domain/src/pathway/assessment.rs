@@ -61,7 +61,7 @@ pub struct Assessment {
 
 fn short_list(p: &mut Problems, field: &str, items: Vec<String>) -> Vec<String> {
     if items.len() > 50 {
-        p.add(field, "has more than 50 entries");
+        p.keyed(field, "err-too-many", &[("max", "50")], "has more than 50 entries");
     }
     items.iter().enumerate().filter_map(|(i, s)| p.text(&format!("{field}.{i}"), Some(s), 200, false)).collect()
 }
@@ -75,7 +75,7 @@ impl Assessment {
         let mut barriers: Vec<BarrierEntry> = Vec::new();
         for (i, b) in self.barriers.into_iter().enumerate() {
             if barriers.iter().any(|x| x.barrier == b.barrier) {
-                p.add(format!("barriers.{i}.barrier"), "is listed twice; give each barrier once with all its support");
+                p.keyed(format!("barriers.{i}.barrier"), "err-barrier-twice", &[], "is listed twice; give each barrier once with all its support");
                 continue;
             }
             let note = p.text(&format!("barriers.{i}.note"), b.note.as_deref(), 2000, false);
@@ -130,7 +130,7 @@ impl GoalInput {
             Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
                 Ok(d) => Some(d.format("%Y-%m-%d").to_string()),
                 Err(_) => {
-                    p.add("target_date", format!("'{s}' is not a date; write it as YYYY-MM-DD"));
+                    p.keyed("target_date", "err-not-a-date", &[("value", s)], format!("'{s}' is not a date; write it as YYYY-MM-DD"));
                     None
                 }
             },
@@ -179,7 +179,7 @@ impl PrescriptionItemInput {
         let activity = p.text("activity", self.activity.as_deref(), 500, false);
         let note = p.text("note", self.note.as_deref(), 2000, false);
         if self.service_id.is_none() && activity.is_none() && p.0.is_empty() {
-            p.add("service_id", "give a service from the directory (service_id) or describe an informal activity (activity)");
+            p.keyed("service_id", "err-service-or-activity", &[], "give a service from the directory (service_id) or describe an informal activity (activity)");
         }
         p.into_result(PrescriptionItemInput { activity, note, ..self })
     }

@@ -75,7 +75,7 @@ impl ConsentInput {
     pub fn parse(self, prefix: &str) -> Result<ConsentInput, Vec<FieldError>> {
         let mut p = Problems::default();
         match (self.purpose, self.organization_id) {
-            (ConsentPurpose::Sharing, None) => p.add(format!("{prefix}organization_id"), "is required: say which organisation the person agreed to share with"),
+            (ConsentPurpose::Sharing, None) => p.keyed(format!("{prefix}organization_id"), "err-sharing-organisation", &[], "is required: say which organisation the person agreed to share with"),
             (ConsentPurpose::Support | ConsentPurpose::Evaluation, Some(_)) => {
                 p.add(format!("{prefix}organization_id"), "is only given for sharing consent")
             }

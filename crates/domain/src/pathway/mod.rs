@@ -33,6 +33,9 @@ pub mod snomed {
 }
 
 /// One thing wrong with an input: the field (a JSON pointer-like dotted path) and how to fix it.
+///
+/// `message` is the English the API answers with. `key` and `args` name the same message in the
+/// pages' translation resources (`err-…` in Fluent), so a form can say it in the reader's language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
@@ -40,11 +43,21 @@ pub struct FieldError {
     pub field: String,
     /// What is wrong and how to fix it.
     pub message: String,
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub key: Option<&'static str>,
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub args: Vec<(&'static str, String)>,
 }
 
 impl FieldError {
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        FieldError { field: field.into(), message: message.into() }
+        FieldError { field: field.into(), message: message.into(), key: None, args: vec![] }
+    }
+    /// A field error that also names its message in the translation resources.
+    pub fn keyed(field: impl Into<String>, key: &'static str, args: &[(&'static str, &str)], message: impl Into<String>) -> Self {
+        FieldError { field: field.into(), message: message.into(), key: Some(key), args: args.iter().map(|(k, v)| (*k, v.to_string())).collect() }
     }
 }
 
@@ -55,6 +68,9 @@ pub struct Problems(pub Vec<FieldError>);
 impl Problems {
     pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
         self.0.push(FieldError::new(field, message));
+    }
+    pub fn keyed(&mut self, field: impl Into<String>, key: &'static str, args: &[(&'static str, &str)], message: impl Into<String>) {
+        self.0.push(FieldError::keyed(field, key, args, message));
     }
     pub fn into_result<T>(self, ok: T) -> Result<T, Vec<FieldError>> {
         if self.0.is_empty() {
@@ -70,18 +86,18 @@ impl Problems {
         match v {
             None => {
                 if required {
-                    self.add(field, "is required");
+                    self.keyed(field, "err-required", &[], "is required");
                 }
                 None
             }
             Some(s) => {
                 let n = s.chars().count();
                 if n > max {
-                    self.add(field, format!("is {n} characters long; the most allowed is {max}"));
+                    self.keyed(field, "err-too-long", &[("length", &n.to_string()), ("max", &max.to_string())], format!("is {n} characters long; the most allowed is {max}"));
                     return None;
                 }
                 if s.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
-                    self.add(field, "contains control characters; remove them");
+                    self.keyed(field, "err-control-characters", &[], "contains control characters; remove them");
                     return None;
                 }
                 Some(s.to_string())

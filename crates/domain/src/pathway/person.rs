@@ -146,22 +146,22 @@ impl PersonDetails {
         let family_name = p.text(&f("family_name"), self.family_name.as_deref(), 100, false);
         let preferred_name = p.text(&f("preferred_name"), self.preferred_name.as_deref(), 100, false);
         if given_name.is_none() && family_name.is_none() && preferred_name.is_none() && p.0.is_empty() {
-            p.add(f("given_name"), "give at least one name (given, family or preferred)");
+            p.keyed(f("given_name"), "err-no-name", &[], "give at least one name (given, family or preferred)");
         }
         let birth_date = match self.birth_date.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
                 Ok(d) if d > today => {
-                    p.add(f("birth_date"), "is in the future");
+                    p.keyed(f("birth_date"), "err-birth-date-future", &[], "is in the future");
                     None
                 }
                 Ok(d) if d.year() < today.year() - 130 => {
-                    p.add(f("birth_date"), "is more than 130 years ago; check the year");
+                    p.keyed(f("birth_date"), "err-birth-date-too-old", &[], "is more than 130 years ago; check the year");
                     None
                 }
                 Ok(d) => Some(d.format("%Y-%m-%d").to_string()),
                 Err(_) => {
-                    p.add(f("birth_date"), format!("'{s}' is not a date; write it as YYYY-MM-DD, e.g. 1956-03-21"));
+                    p.keyed(f("birth_date"), "err-not-a-date", &[("value", s)], format!("'{s}' is not a date; write it as YYYY-MM-DD, e.g. 1956-03-21"));
                     None
                 }
             },
@@ -172,7 +172,7 @@ impl PersonDetails {
             Some(code) => match ethnicity_codes.iter().find(|c| c.eq_ignore_ascii_case(code)) {
                 Some(c) => Some(c.to_string()),
                 None => {
-                    p.add(f("ethnicity"), format!("'{code}' is not in this service's ethnicity code list ({})", ethnicity_codes.join(", ")));
+                    p.keyed(f("ethnicity"), "err-ethnicity", &[("value", code)], format!("'{code}' is not in this service's ethnicity code list ({})", ethnicity_codes.join(", ")));
                     None
                 }
             },
@@ -180,13 +180,13 @@ impl PersonDetails {
         let phone = p.text(&f("phone"), self.phone.as_deref(), 40, false);
         if let Some(ph) = &phone {
             if !valid_phone(ph) {
-                p.add(f("phone"), format!("'{ph}' is not a phone number: use 7 to 15 digits, with spaces, +, - or brackets if you like"));
+                p.keyed(f("phone"), "err-phone", &[("value", ph)], format!("'{ph}' is not a phone number: use 7 to 15 digits, with spaces, +, - or brackets if you like"));
             }
         }
         let email = p.text(&f("email"), self.email.as_deref(), 254, false).map(|e| e.to_lowercase());
         if let Some(e) = &email {
             if !valid_email(e) {
-                p.add(f("email"), format!("'{e}' is not an email address (name@example.org)"));
+                p.keyed(f("email"), "err-email", &[("value", e)], format!("'{e}' is not an email address (name@example.org)"));
             }
         }
         let address = p.text(&f("address"), self.address.as_deref(), 500, false);
@@ -195,21 +195,21 @@ impl PersonDetails {
             None => None,
             Some(l) if valid_language(l) => Some(l.to_string()),
             Some(l) => {
-                p.add(f("language"), format!("'{l}' is not a language tag; use a code such as en, es, lo or pt-BR"));
+                p.keyed(f("language"), "err-language-tag", &[("value", l)], format!("'{l}' is not a language tag; use a code such as en, es, lo or pt-BR"));
                 None
             }
         };
         let area = p.text(&f("area"), self.area.as_deref(), 200, false);
         if let Some(d) = self.deprivation_decile {
             if !(1..=10).contains(&d) {
-                p.add(f("deprivation_decile"), format!("{d} is not a decile: use 1 (most deprived) to 10"));
+                p.keyed(f("deprivation_decile"), "err-decile", &[], format!("{d} is not a decile: use 1 (most deprived) to 10"));
             }
         }
         if self.preferred_contact == Some(ContactMethod::Email) && email.is_none() {
-            p.add(f("email"), "is needed when the preferred contact is email");
+            p.keyed(f("email"), "err-email-needed", &[], "is needed when the preferred contact is email");
         }
         if matches!(self.preferred_contact, Some(ContactMethod::Phone | ContactMethod::TextMessage)) && phone.is_none() {
-            p.add(f("phone"), "is needed when the preferred contact is by phone or text message");
+            p.keyed(f("phone"), "err-phone-needed", &[], "is needed when the preferred contact is by phone or text message");
         }
         if self.household.len() > 20 {
             p.add(f("household"), "has more than 20 members");
@@ -221,7 +221,7 @@ impl PersonDetails {
             let phone = p.text(&f(&format!("household.{i}.phone")), m.phone.as_deref(), 40, false);
             if let Some(ph) = &phone {
                 if !valid_phone(ph) {
-                    p.add(f(&format!("household.{i}.phone")), format!("'{ph}' is not a phone number"));
+                    p.keyed(f(&format!("household.{i}.phone")), "err-phone", &[("value", ph)], format!("'{ph}' is not a phone number"));
                 }
             }
             household.push(HouseholdMember { name: name.unwrap_or_default(), relationship, is_carer: m.is_carer, cared_for: m.cared_for, phone });

@@ -111,19 +111,19 @@ impl ReferralDetails {
         let referrer_contact = p.text(&f("referrer_contact"), self.referrer_contact.as_deref(), 200, false);
         let mut reasons = Vec::new();
         if self.reasons.is_empty() {
-            p.add(f("reasons"), "give at least one reason for the referral (a needs code such as food, housing or social_connection)");
+            p.keyed(f("reasons"), "err-no-reasons", &[], "give at least one reason for the referral (a needs code such as food, housing or social_connection)");
         }
         for (i, r) in self.reasons.iter().enumerate() {
             match needs::need(r) {
                 Some(n) if !reasons.contains(&n.code.to_string()) => reasons.push(n.code.to_string()),
                 Some(_) => {}
-                None => p.add(f(&format!("reasons.{i}")), format!("'{r}' is not a needs code; see GET /api/v1/code-lists/needs")),
+                None => p.keyed(f(&format!("reasons.{i}")), "err-need-code", &[("value", r)], format!("'{r}' is not a needs code; see GET /api/v1/code-lists/needs")),
             }
         }
         let details = p.text(&f("details"), self.details.as_deref(), 5000, false);
         let risks = p.text(&f("risks"), self.risks.as_deref(), 2000, false);
         if self.safeguarding && risks.is_none() {
-            p.add(f("risks"), "describe the safeguarding concern when the safeguarding flag is set");
+            p.keyed(f("risks"), "err-risks-needed", &[], "describe the safeguarding concern when the safeguarding flag is set");
         }
         p.into_result(ReferralDetails { referrer_name, referrer_organisation, referrer_contact, reasons, details, risks, ..self })
     }
