@@ -5,6 +5,7 @@ mod fixtures;
 mod support;
 
 mod browser;
+mod web_app;
 mod directory_store;
 mod cli;
 mod hsds_api;

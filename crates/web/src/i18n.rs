@@ -435,6 +435,86 @@ mod tests {
         }
     }
 
+    /// Every message a template or the code names by a literal id, and every code of the code
+    /// lists pages show, is in the English resources (and so, by the test above, in all).
+    #[test]
+    fn every_message_the_pages_use_is_in_the_resources() {
+        use linkwork_domain::pathway::episode::{ClosureReason, EpisodeStatus};
+        use linkwork_domain::pathway::task::{next_for, Side, TaskStatus};
+        let en: std::collections::BTreeSet<String> = Catalog::ids(Lang::En).into_iter().collect();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let literal = regex_lite_ids();
+        let mut used = std::collections::BTreeSet::new();
+        let mut files = vec![];
+        for sub in ["templates", "src", "src/ui", "../domain/src/pathway"] {
+            for f in std::fs::read_dir(dir.join(sub)).unwrap().flatten() {
+                if f.path().extension().is_some_and(|e| e == "html" || e == "rs") {
+                    files.push(f.path());
+                }
+            }
+        }
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            for id in literal(&text) {
+                used.insert(id);
+            }
+        }
+        assert!(used.len() > 250, "found only {} message ids in use; the scan is broken", used.len());
+        let mut needed: Vec<String> = used.into_iter().collect();
+        needed.extend(linkwork_domain::pathway::needs::NEEDS.iter().map(|n| format!("need-{}", n.code.replace('_', "-"))));
+        needed.extend(EpisodeStatus::ALL.iter().flat_map(|s| [format!("status-{}", s.as_str().replace('_', "-")), format!("event-{}", s.as_str().replace('_', "-"))]));
+        needed.extend(EpisodeStatus::ALL.iter().filter(|s| **s != EpisodeStatus::Received).map(|s| format!("done-status-{}", s.as_str().replace('_', "-"))));
+        needed.extend(ClosureReason::ALL.iter().map(|c| format!("closure-{}", c.as_str().replace('_', "-"))));
+        for t in TaskStatus::ALL {
+            needed.push(format!("task-{}", t.as_str()));
+            for n in next_for(Side::Performer, t) {
+                needed.push(format!("provider-action-{}", n.as_str()));
+                needed.push(format!("done-task-{}", n.as_str()));
+            }
+        }
+        needed.extend(linkwork_domain::pathway::Role::ALL.iter().map(|r| format!("role-{}", r.as_str().replace('_', "-"))));
+        for slug in ["invalid-request", "invalid-input", "unauthorized", "forbidden", "not-found", "conflict", "edit-conflict", "version-required", "too-many-attempts", "too-large", "unsupported-media-type", "internal", "unavailable"] {
+            needed.push(format!("problem-{slug}"));
+            needed.push(format!("problem-{slug}-detail"));
+        }
+        for l in Lang::OFFERED {
+            needed.push(format!("language-own-name-{}", l.tag()));
+        }
+        let missing: Vec<&String> = needed.iter().filter(|id| !en.contains(*id)).collect();
+        assert!(missing.is_empty(), "messages used by the pages but missing from locales/en/main.ftl: {missing:?}");
+    }
+
+    /// Finds literal message ids: `t("id")`, `t1("id"`, `t2("id"`, `a("id"` and domain
+    /// `keyed(field, "err-…"`.
+    fn regex_lite_ids() -> impl Fn(&str) -> Vec<String> {
+        |text: &str| {
+            let mut out = vec![];
+            for pat in [".t(\"", ".t1(\"", ".t2(\"", ".a(\""] {
+                let mut rest = text;
+                while let Some(i) = rest.find(pat) {
+                    let after = &rest[i + pat.len()..];
+                    let id: String = after.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-').collect();
+                    let closed = after[id.len()..].starts_with('"');
+                    // Prefixes ("need-") are completed by code lists checked separately.
+                    if closed && !id.is_empty() && !id.ends_with('-') {
+                        out.push(id.clone());
+                    }
+                    rest = &after[id.len()..];
+                }
+            }
+            let mut rest = text;
+            while let Some(i) = rest.find("\"err-") {
+                let after = &rest[i + 1..];
+                let id: String = after.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-').collect();
+                if after[id.len()..].starts_with('"') && !id.ends_with('-') {
+                    out.push(id.clone());
+                }
+                rest = &after[id.len()..];
+            }
+            out
+        }
+    }
+
     #[test]
     fn dates_and_numbers_are_written_in_each_languages_form() {
         assert_eq!(tr(Lang::En).date("2026-11-21"), "21 Nov 2026");

@@ -273,16 +273,23 @@ struct ErrorPage {
 /// Turns a failed page handler's status into a page that says, in the reader's language, what
 /// happened and what to do.
 pub async fn error_pages(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let (mut parts, body) = req.into_parts();
-    let t = Tr::from_request_parts(&mut parts, &state).await.unwrap_or_else(|e| match e {});
-    let path = parts.uri.path().to_string();
-    let resp = next.run(Request::from_parts(parts, body)).await;
+    let (method, uri, headers) = (req.method().clone(), req.uri().clone(), req.headers().clone());
+    let resp = next.run(req).await;
     let Some(failure) = resp.extensions().get::<PageFailure>().cloned() else { return resp };
     let status = resp.status();
+    // Only a failed page pays for reading the session again: the error page keeps the reader's
+    // menu and sign-out.
+    let mut rebuilt = axum::http::Request::builder().method(method).uri(uri);
+    if let Some(h) = rebuilt.headers_mut() {
+        *h = headers;
+    }
+    let Ok(req) = rebuilt.body(()) else { return resp };
+    let (mut parts, _) = req.into_parts();
+    let Ok(page) = Page::from_request_parts(&mut parts, &state).await else { return resp };
+    let t = &page.chrome.t;
     let title = t.t(&format!("problem-{}", failure.slug));
     let detail = t.t(&format!("problem-{}-detail", failure.slug));
-    let c = Chrome { langs: langs_for(&state, &t), nav: vec![], signed_in_as: String::new(), csrf: String::new(), flash: String::new(), path, t };
-    render_status(ErrorPage { c, title, detail }, status)
+    render_status(ErrorPage { c: page.chrome, title, detail }, status)
 }
 
 pub fn render(t: impl Template) -> Response {

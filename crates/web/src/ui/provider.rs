@@ -122,8 +122,8 @@ fn view(t: &Tr, c: Chrome, r: SharedReferral, e: Errors) -> SharedPage {
         .map(|s| Action2 {
             status: s.as_str(),
             label: t.code("provider-action-", s.as_str()),
-            needs_reason: matches!(s, TaskStatus::Rejected | TaskStatus::Failed),
-            danger: matches!(s, TaskStatus::Rejected | TaskStatus::Failed),
+            needs_reason: matches!(s, TaskStatus::Rejected | TaskStatus::Failed | TaskStatus::Cancelled),
+            danger: matches!(s, TaskStatus::Rejected | TaskStatus::Failed | TaskStatus::Cancelled),
         })
         .collect();
     SharedPage {
@@ -169,7 +169,7 @@ async fn change_status(State(state): State<AppState>, Path(id): Path<String>, p:
     let orgs = caller.user.organizations.clone();
     let to: TaskStatus = p.form.get("status").parse().map_err(|_| Fail::Api(ApiError::field("status", "unknown status")))?;
     let reason = p.form.opt("reason");
-    if matches!(to, TaskStatus::Rejected | TaskStatus::Failed) && reason.is_none() {
+    if matches!(to, TaskStatus::Rejected | TaskStatus::Failed | TaskStatus::Cancelled) && reason.is_none() {
         let r = state.store().get_shared_referral(&actor, &id, &orgs).await?;
         let t = p.page.t().clone();
         let mut e = Errors::default();

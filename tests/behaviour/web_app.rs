@@ -1,0 +1,343 @@
+//! The web application in a real headless Chromium on a 360-pixel phone screen, pages without a
+//! single script (checked on each): the whole pathway walked through the pages by a referrer, a link worker and a
+//! community organisation, in English, Spanish, Lao and the pseudo-language. Every page visited
+//! is checked with axe-core (WCAG 2.1 A and AA rules) and for horizontal overflow; in the
+//! pseudo-language every piece of text on every page must come from the translation resources
+//! or be data a user entered.
+
+use std::time::Duration;
+
+use fantoccini::{Client, Locator};
+use serde_json::json;
+
+use crate::browser::{text_of, Browser};
+use crate::pathway::{World, PASSWORD};
+use crate::support::TestDb;
+
+/// axe-core from npm (`tests/browser-tools`, installed by `.ci/run`).
+fn axe_source() -> Option<String> {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("browser-tools/node_modules/axe-core/axe.min.js");
+    match std::fs::read_to_string(&p) {
+        Ok(s) => Some(s),
+        Err(_) if std::env::var("LINKWORK_REQUIRE_TOOLS").is_ok() => panic!("axe-core is missing at {}: run `npm ci --prefix tests/browser-tools`", p.display()),
+        Err(_) => {
+            eprintln!("NOT RUN: axe-core checks (npm ci --prefix tests/browser-tools)");
+            None
+        }
+    }
+}
+
+/// A message's text in a language, read from the resources (simple one-line messages).
+fn message(lang: &str, id: &str) -> String {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../crates/web/locales/{lang}/main.ftl"));
+    let text = std::fs::read_to_string(&p).unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{id} = ")))
+        .unwrap_or_else(|| panic!("{id} is not a one-line message in {lang}"))
+        .trim()
+        .to_string()
+}
+
+struct Walk<'a> {
+    c: &'a Client,
+    base: String,
+    lang: &'static str,
+    axe: Option<String>,
+    /// What users typed and the fixture's names: the only text allowed outside the resources.
+    data: Vec<String>,
+    pages_checked: usize,
+    shots: Option<std::path::PathBuf>,
+}
+
+/// Finds text outside `⟦…⟧` (after removing nested brackets from the inside out), in text nodes
+/// and in the attributes people read (placeholder, aria-label, title, alt).
+const UNTRANSLATED: &str = r#"
+const out = [];
+const strip = (s) => { let prev; do { prev = s; s = s.replace(/⟦[^⟦⟧]*⟧/g, ' '); } while (s !== prev); return s.trim(); };
+const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+let n;
+while ((n = walker.nextNode())) {
+  const tag = n.parentElement ? n.parentElement.tagName : '';
+  if (tag === 'SCRIPT' || tag === 'STYLE' || tag === 'TEXTAREA') continue;
+  const rest = strip(n.nodeValue);
+  if (rest) out.push(rest);
+}
+for (const el of document.querySelectorAll('[placeholder],[aria-label],[title],[alt]')) {
+  for (const a of ['placeholder', 'aria-label', 'title', 'alt']) {
+    const v = el.getAttribute(a);
+    if (v) { const rest = strip(v); if (rest) out.push(rest); }
+  }
+}
+return out;
+"#;
+
+impl<'a> Walk<'a> {
+    async fn go(&mut self, path: &str) {
+        self.c.goto(&format!("{}{path}", self.base)).await.unwrap();
+        self.check(path).await;
+    }
+
+    /// Submits the form that holds `css` (a button or a field) by clicking its submit button,
+    /// and checks the page it leads to.
+    async fn submit(&mut self, form_css: &str) {
+        let button = self.c.find(Locator::Css(&format!("{form_css} button[type=submit]"))).await.unwrap_or_else(|_| panic!("no submit button in {form_css}"));
+        button.click().await.unwrap();
+        self.c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("footer.site")).await.unwrap();
+        let url = self.c.current_url().await.unwrap();
+        self.check(url.path()).await;
+    }
+
+    async fn fill(&self, id: &str, value: &str) {
+        let el = self.c.find(Locator::Id(id)).await.unwrap_or_else(|_| panic!("no #{id}"));
+        el.clear().await.unwrap();
+        el.send_keys(value).await.unwrap();
+    }
+
+    async fn tick(&self, id: &str) {
+        self.c.find(Locator::Id(id)).await.unwrap_or_else(|_| panic!("no #{id}")).click().await.unwrap();
+    }
+
+    /// Date inputs take their value directly: typing into them depends on the browser's locale.
+    async fn set_date(&self, id: &str, value: &str) {
+        self.c.execute("document.getElementById(arguments[0]).value = arguments[1]", vec![json!(id), json!(value)]).await.unwrap();
+    }
+
+    async fn text(&self, css: &str) -> String {
+        text_of(self.c, css).await
+    }
+
+    async fn check(&mut self, what: &str) {
+        self.pages_checked += 1;
+        let lang = self.c.execute("return document.documentElement.lang", vec![]).await.unwrap();
+        assert_eq!(lang, json!(self.lang), "{what}: the page says it is in {lang}");
+        let scripts = self.c.execute("return document.scripts.length", vec![]).await.unwrap();
+        assert_eq!(scripts, json!(0), "{what} has scripts; pages must work without JavaScript");
+        let widths = self.c.execute("return [window.innerWidth, document.documentElement.scrollWidth]", vec![]).await.unwrap();
+        assert!(widths[1].as_u64().unwrap() <= widths[0].as_u64().unwrap(), "{what} is wider than the {} px screen: {}", widths[0], widths[1]);
+        if let Some(axe) = &self.axe {
+            self.c.execute(axe, vec![]).await.unwrap();
+            let v = self
+                .c
+                .execute_async(
+                    "const done = arguments[arguments.length - 1];
+                     axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+                        .then(r => done(r.violations.map(v => ({ id: v.id, help: v.help, nodes: v.nodes.map(n => n.html).slice(0, 3) }))))
+                        .catch(e => done([{ id: 'axe-error', help: String(e) }]));",
+                    vec![],
+                )
+                .await
+                .unwrap();
+            assert_eq!(v, json!([]), "{what} ({}) breaks WCAG 2.1 AA rules: {v:#}", self.lang);
+        }
+        if self.lang == "en-XA" {
+            let rest: Vec<String> = serde_json::from_value(self.c.execute(UNTRANSLATED, vec![]).await.unwrap()).unwrap();
+            let mut data = self.data.clone();
+            data.sort_by_key(|d| std::cmp::Reverse(d.len()));
+            for r in rest {
+                let mut left = r.clone();
+                for d in &data {
+                    left = left.replace(d.as_str(), " ");
+                }
+                let left: String = left.chars().filter(|c| c.is_alphabetic()).collect();
+                assert!(left.is_empty(), "{what} shows “{r}”, which is neither in the translation resources nor data a user entered");
+            }
+        }
+        if let Some(dir) = &self.shots {
+            let name = what.trim_matches('/').replace('/', "-");
+            let name = if name.is_empty() { "home".to_string() } else { name };
+            let png = self.c.screenshot().await.unwrap();
+            std::fs::write(dir.join(format!("{:02}-{name}.png", self.pages_checked)), png).unwrap();
+        }
+    }
+
+    async fn sign_in(&mut self, username: &str) {
+        self.go("/login").await;
+        self.fill("username", username).await;
+        self.fill("password", PASSWORD).await;
+        self.submit("main form[action='/login']").await;
+    }
+
+    async fn sign_out(&mut self) {
+        if self.c.find(Locator::Css("header form[action='/logout'] button")).await.is_err() {
+            panic!("no sign-out button on {}: {}", self.c.current_url().await.unwrap(), self.c.source().await.unwrap().chars().take(3000).collect::<String>());
+        }
+        self.c.find(Locator::Css("header form[action='/logout'] button")).await.unwrap().click().await.unwrap();
+        self.c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("footer.site")).await.unwrap();
+    }
+
+    fn path_id(url: &url::Url) -> String {
+        url.path().split('/').nth(2).unwrap_or_default().to_string()
+    }
+}
+
+/// The whole pathway through the pages, in one language; returns the episode's id.
+async fn walk_the_pathway(lang: &'static str) {
+    let w = World::new(TestDb::sqlite().await.unwrap()).await;
+    w.app.sync_index().await;
+    let b = Browser::start_with(true).await;
+    b.phone_viewport(360, 740).await;
+    let shots = std::env::var("LINKWORK_SCREENSHOTS").ok().filter(|_| lang == "en").map(std::path::PathBuf::from);
+    if let Some(d) = &shots {
+        std::fs::create_dir_all(d).unwrap();
+    }
+    let mut data: Vec<String> = ["Ada", "Lovelace", "Ada Lovelace", "MB1 1AA", "07700 900123", "Tuesday walking group", "Community choir", "Emergency food parcels", "Millbrook Ramblers", "Millbrook Food Bank", "Millbrook Library", "Oakley Village Hall", "1 Market Square", "Millbrook", "gp", "lw", "provider", "provider2", "admin", "Gentle group walks around the park for people who want company and fresh air.", "Meeting people and getting out", "walking", "Walk with others once a week", "Looking forward to it", "Came with her neighbour", "Millbrook Surgery", "Linkwork"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    data.push(w.f.walking.clone());
+    let mut p = Walk { c: &b.client, base: w.app.url(""), lang, axe: axe_source(), data, pages_checked: 0, shots };
+
+    // Choose the language with the switcher; the choice is remembered from then on.
+    p.c.goto(&format!("{}/directory?lang={lang}", p.base)).await.unwrap();
+    p.submit("header form[action='/language']").await;
+    assert_eq!(p.text("h1").await, if lang == "en-XA" { format!("⟦{}⟧", message("en", "directory-heading")) } else { message(lang, "directory-heading") });
+
+    // The referrer refers. Sent without the person's consent first: the form says so next to
+    // the field and keeps everything typed.
+    p.sign_in("gp").await;
+    p.go("/referrals/new").await;
+    let form_bytes = reqwest_len(&p.base, "/referrals/new", &b.client).await;
+    assert!(form_bytes < 100 * 1024, "the referral form page weighs {form_bytes} bytes");
+    p.fill("person-given_name", "Ada").await;
+    p.fill("person-family_name", "Lovelace").await;
+    p.set_date("person-birth_date", "1956-03-21").await;
+    p.fill("person-phone", "07700 900123").await;
+    p.fill("person-postcode", "MB1 1AA").await;
+    p.tick("reason-social_connection").await;
+    p.tick("reason-exercise").await;
+    p.fill("referral-referrer_organisation", "Millbrook Surgery").await;
+    p.submit("main form[action='/referrals/new']").await;
+    assert!(!p.text("#consent_to_support-error").await.is_empty(), "the missing consent is explained next to the box");
+    let described = p.c.find(Locator::Id("consent_to_support")).await.unwrap().attr("aria-describedby").await.unwrap();
+    assert_eq!(described.as_deref(), Some("consent_to_support-error"));
+    assert_eq!(p.c.find(Locator::Id("person-given_name")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("Ada"));
+    assert_eq!(p.c.find(Locator::Id("reason-exercise")).await.unwrap().prop("checked").await.unwrap().as_deref(), Some("true"));
+    p.tick("consent_to_support").await;
+    p.submit("main form[action='/referrals/new']").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/referrals");
+    assert!(p.text("main").await.contains("Ada Lovelace"));
+    p.sign_out().await;
+
+    // The link worker takes the person on, contacts them, assesses, sets a goal and refers them
+    // to the walking group, recording their consent to share on the way.
+    p.sign_in("lw").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/caseload");
+    p.submit("main form[action$='/take']").await;
+    let episode = Walk::path_id(&p.c.current_url().await.unwrap());
+    assert!(p.text("h1").await.contains("Ada Lovelace"));
+    p.submit("main form:has(input[name=to][value=contacted]):has(input[name=accepted][value=yes])").await;
+    p.go(&format!("/episodes/{episode}/assessment")).await;
+    p.fill("what_matters", "Meeting people and getting out").await;
+    p.fill("interests", "walking").await;
+    p.tick("barrier-confidence_company").await;
+    p.tick("support-confidence_company-co_attend_first_session").await;
+    p.submit("main form[action$='/assessment']").await;
+    p.submit("main form:has(input[name=to][value=assessed])").await;
+    p.fill("goal-description", "Walk with others once a week").await;
+    p.submit("main form[action$='/goals']").await;
+    assert!(p.text("#goals ~ section").await.contains("Walk with others once a week"));
+    p.go(&format!("/episodes/{episode}/plan")).await;
+    let first = p.text("ol.results li h3").await;
+    assert_eq!(first, "Tuesday walking group", "the person's interests and postcode find the walking group first");
+    p.fill("message-1", "Looking forward to it").await;
+    p.submit("ol.results li:first-child form[action$='/refer']").await;
+    // No consent to share with the Ramblers yet: the page asks for it before anything is sent.
+    assert!(p.c.find(Locator::Id("refer-consent")).await.is_ok(), "the consent question is asked");
+    p.submit("#refer-confirm form").await;
+    assert!(!p.text("#refer-consent-error").await.is_empty(), "refusing without consent is explained");
+    p.tick("refer-consent").await;
+    p.submit("#refer-confirm form").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), format!("/episodes/{episode}"));
+    assert!(p.text("#onward ~ table").await.contains("Tuesday walking group"));
+    p.submit("main form:has(input[name=to][value=plan_agreed])").await;
+    p.sign_out().await;
+
+    // The walking group accepts, enrols Ada and records her first session.
+    p.sign_in("provider").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/inbox");
+    p.c.find(Locator::Css("#new ~ table a")).await.unwrap().click().await.unwrap();
+    p.check("/inbox/referral").await;
+    let onward = Walk::path_id(&p.c.current_url().await.unwrap());
+    assert!(p.text("main").await.contains("Looking forward to it"), "the link worker's message is shared");
+    assert!(!p.text("main").await.contains("Meeting people"), "the assessment is not shared");
+    p.submit("main form:has(input[name=status][value=accepted])").await;
+    p.submit("main form:has(input[name=status][value=in-progress])").await;
+    p.fill("attendance-note", "Came with her neighbour").await;
+    p.submit("main form[action$='/attendance']").await;
+    assert!(p.text("table").await.contains("Came with her neighbour"));
+    p.sign_out().await;
+
+    // Another organisation cannot open the referral, even by typing its address.
+    p.sign_in("provider2").await;
+    p.go(&format!("/inbox/{onward}")).await;
+    assert_eq!(p.text("h1").await, tr(lang, "problem-not-found"));
+    assert!(!p.text("main").await.contains("Ada"), "nothing of the referral is shown");
+    p.go(&format!("/episodes/{episode}")).await;
+    assert_eq!(p.text("h1").await, tr(lang, "problem-forbidden"));
+    p.sign_out().await;
+
+    // The link worker sees the attendance and closes the episode: goals met.
+    p.sign_in("lw").await;
+    p.go(&format!("/episodes/{episode}")).await;
+    assert!(p.text("#onward ~ table").await.contains('1'), "attendance is shown");
+    p.submit("main form:has(input[name=to][value=active])").await;
+    p.c.find(Locator::Css("details summary")).await.unwrap().click().await.unwrap();
+    p.c.find(Locator::Css("#reason option[value=goals_met]")).await.unwrap().click().await.unwrap();
+    p.submit("main form:has(input[name=to][value=closed])").await;
+    assert!(p.c.find(Locator::Css("form:has(input[name=to][value=closed])")).await.is_err(), "a closed episode offers no more steps");
+    p.sign_out().await;
+
+    // The referrer reads the messages back: accepted (with its SNOMED CT code), plan, closed.
+    p.sign_in("gp").await;
+    let main = p.text("main").await;
+    assert!(main.contains("871731000000106"), "{main}");
+    assert_eq!(p.c.find_all(Locator::Css("ol.timeline li")).await.unwrap().len(), 3, "{main}");
+    p.sign_out().await;
+    assert!(p.pages_checked >= 30, "only {} pages were checked", p.pages_checked);
+    b.close().await;
+}
+
+/// A message as the page shows it in `lang` (bracketed in the pseudo-language).
+fn tr(lang: &str, id: &str) -> String {
+    if lang == "en-XA" {
+        format!("⟦{}⟧", message("en", id))
+    } else {
+        message(lang, id)
+    }
+}
+
+/// The page's size as first loaded: the HTML and the stylesheet (there are no scripts or
+/// images), with the browser's session cookie.
+async fn reqwest_len(base: &str, path: &str, c: &Client) -> usize {
+    let cookies: Vec<String> = c.get_all_cookies().await.unwrap().iter().map(|k| format!("{}={}", k.name(), k.value())).collect();
+    let http = reqwest::Client::new();
+    let mut total = 0;
+    for p in [path, "/static/app.css"] {
+        let r = http.get(format!("{base}{p}")).header("cookie", cookies.join("; ")).send().await.unwrap();
+        assert_eq!(r.status(), 200, "{p}");
+        total += r.bytes().await.unwrap().len();
+    }
+    total
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_pathway_in_the_browser_in_english() {
+    walk_the_pathway("en").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_pathway_in_spanish() {
+    walk_the_pathway("es").await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_pathway_in_lao() {
+    walk_the_pathway("lo").await;
+}
+
+/// Every page of the journey in the pseudo-language: any text outside the resources shows up
+/// unbracketed and fails the test.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_string_every_page_shows_is_in_the_resources() {
+    walk_the_pathway("en-XA").await;
+}
