@@ -140,7 +140,7 @@ async fn a_place_the_directory_does_not_know_is_explained_next_to_the_field() {
     let b = Browser::start().await;
     let c = &b.client;
     c.goto(&app.url("/directory?q=choir&near=ZZ99+9ZZ&age=200")).await.unwrap();
-    assert!(text_of(c, "#near-error").await.contains("We do not know where 'ZZ99 9ZZ' is"));
+    assert!(text_of(c, "#near-error").await.contains("We do not know where “ZZ99 9ZZ” is"));
     assert!(text_of(c, "#age-error").await.contains("from 0 to 120"));
     assert_eq!(c.find(Locator::Id("q")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("choir"));
     let described = c.find(Locator::Id("near")).await.unwrap().attr("aria-describedby").await.unwrap();

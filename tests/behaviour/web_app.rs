@@ -173,9 +173,13 @@ impl<'a> Walk<'a> {
     }
 }
 
-/// The whole pathway through the pages, in one language; returns the episode's id.
+/// The whole pathway through the pages, in one language, on SQLite.
 async fn walk_the_pathway(lang: &'static str) {
-    let w = World::new(TestDb::sqlite().await.unwrap()).await;
+    walk_the_pathway_on(lang, TestDb::sqlite().await.unwrap()).await;
+}
+
+async fn walk_the_pathway_on(lang: &'static str, db: TestDb) {
+    let w = World::new(db).await;
     w.app.sync_index().await;
     let b = Browser::start_with(true).await;
     b.phone_viewport(360, 740).await;
@@ -328,6 +332,14 @@ async fn the_whole_pathway_in_the_browser_in_english() {
     walk_the_pathway("en").await;
 }
 
+/// The pages behave the same on PostgreSQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_pathway_in_the_browser_on_postgresql() {
+    if let Some(db) = TestDb::postgres().await {
+        walk_the_pathway_on("en", db).await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_pathway_in_spanish() {
     walk_the_pathway("es").await;
@@ -343,4 +355,175 @@ async fn the_whole_pathway_in_lao() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_string_every_page_shows_is_in_the_resources() {
     walk_the_pathway("en-XA").await;
+}
+
+/// A browser signed in as nobody yet, in English, checking every page it is shown.
+async fn english_walk<'a>(b: &'a Browser, w: &World, extra_data: &[&str]) -> Walk<'a> {
+    let mut data: Vec<String> = ["Tuesday walking group", "Community choir", "Emergency food parcels", "Millbrook Ramblers", "Millbrook Food Bank", "Linkwork", "Physical activity", "Walking", "Food", "gp", "lw", "provider", "provider2", "admin", "Rosa", "Martinez", "Rosa Martinez"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    data.extend(extra_data.iter().map(|s| s.to_string()));
+    let mut p = Walk { c: &b.client, base: w.app.url(""), lang: "en", axe: axe_source(), data, pages_checked: 0, shots: None };
+    p.c.goto(&format!("{}/directory?lang=en", p.base)).await.unwrap();
+    p.submit("header form[action='/language']").await;
+    p
+}
+
+/// A community organisation keeps its listings right: reminded on its inbox when one has not
+/// been confirmed for three months, confirms it in one click, and updates its places, which the
+/// link worker then sees as a capacity warning before referring.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_provider_confirms_and_updates_its_listings_and_the_link_worker_is_warned() {
+    let w = World::new(TestDb::sqlite().await.unwrap()).await;
+    w.app.sync_index().await;
+    let ep = w.refer("Rosa", "Martinez").await;
+    let episode = ep["id"].as_str().unwrap().to_string();
+    w.to_assessed(&episode).await;
+    let b = Browser::start_with(true).await;
+    b.phone_viewport(360, 740).await;
+    let mut p = english_walk(&b, &w, &["2 weeks"]).await;
+
+    p.sign_in("provider").await;
+    // The choir was never confirmed: the inbox says so and links to the listings.
+    assert!(p.text(".warning").await.contains("One of your listings has not been confirmed for three months"), "{}", p.text("main").await);
+    p.go("/listings").await;
+    assert_eq!(p.c.find_all(Locator::Css("main section")).await.unwrap().len(), 2, "only the organisation's own two services are listed");
+    p.submit(&format!("main form[action='/listings/{}/confirm']", w.f.choir)).await;
+    assert!(p.text(".notice").await.contains("confirmed"));
+    p.go("/inbox").await;
+    assert!(p.c.find(Locator::Css(".warning")).await.is_err(), "no reminder once every listing is confirmed");
+
+    // A wrong number is explained next to the field and nothing typed is lost.
+    p.go(&format!("/listings/{}", w.f.walking)).await;
+    p.fill("available", "-3").await;
+    p.fill("wait_time", "2 weeks").await;
+    p.submit("main form[action^='/listings/']").await;
+    assert!(p.text("#available-error").await.contains("-3"));
+    assert_eq!(p.c.find(Locator::Id("wait_time")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("2 weeks"));
+    p.fill("available", "0").await;
+    p.submit("main form[action^='/listings/']").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/listings");
+    assert!(p.text("main").await.contains("0 places available"));
+
+    // Another organisation's listing is not theirs to edit.
+    p.go(&format!("/listings/{}", w.f.foodbank)).await;
+    assert_eq!(p.text("h1").await, message("en", "problem-not-found"));
+    p.sign_out().await;
+
+    // The link worker is warned before referring to the full walking group.
+    w.app.sync_index().await;
+    p.sign_in("lw").await;
+    p.go(&format!("/episodes/{episode}/plan?q=walking&near=MB1+1AA")).await;
+    p.submit("ol.results li:first-child form[action$='/refer']").await;
+    let warning = p.text("#refer-confirm .warning").await;
+    assert!(warning.contains("no places") && warning.contains("2 weeks"), "{warning}");
+    p.tick("refer-consent").await;
+    p.submit("#refer-confirm form").await;
+    assert!(p.c.find(Locator::Id("refer-confirm")).await.is_ok(), "not sent until the warning is acknowledged");
+    p.tick("refer-acknowledge").await;
+    p.tick("refer-consent").await;
+    p.submit("#refer-confirm form").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), format!("/episodes/{episode}"));
+    assert!(p.text("#onward ~ table").await.contains("capacity warning"));
+    b.close().await;
+}
+
+/// The administrator adds a provider to an organisation (the password is shown once), the new
+/// user signs in with it, and the administrator stops them signing in; the audit log shows it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_manages_users_organisations_and_reads_the_audit_log() {
+    let w = World::new(TestDb::sqlite().await.unwrap()).await;
+    let b = Browser::start_with(true).await;
+    b.phone_viewport(360, 740).await;
+    let mut p = english_walk(&b, &w, &["sam", "Sam Volunteer", "facilitator", "analyst", "Oakley Village Hall", "Millbrook Library"]).await;
+    p.sign_in("admin").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/admin/users");
+    // Missing fields are explained, and what was typed stays.
+    p.fill("username", "sam").await;
+    p.submit("main form[action='/admin/users']").await;
+    assert!(!p.text("#display_name-error").await.is_empty());
+    assert_eq!(p.c.find(Locator::Id("username")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("sam"));
+    p.fill("display_name", "Sam Volunteer").await;
+    p.tick("role-provider").await;
+    p.c.find(Locator::Css(&format!("#organizations-select option[value='{}']", w.f.org))).await.unwrap().click().await.unwrap();
+    p.submit("main form[action='/admin/users']").await;
+    let password = p.text(".notice code").await;
+    p.data.push(password.clone());
+    assert!(password.len() >= 10, "a generated password is shown once: {password}");
+    assert!(p.text("main table").await.contains("Millbrook Ramblers"));
+    p.go("/admin/organisations").await;
+    assert!(p.text("main").await.contains("Sam Volunteer"));
+    p.sign_out().await;
+
+    p.go("/login").await;
+    p.fill("username", "sam").await;
+    p.fill("password", &password).await;
+    p.submit("main form[action='/login']").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/inbox");
+    p.sign_out().await;
+
+    p.sign_in("admin").await;
+    p.submit("main form[action='/admin/users/sam/access']").await;
+    p.go("/admin/audit?action=update").await;
+    assert!(p.text("main table").await.contains("user"), "the change to sam is in the audit log");
+    p.go("/admin/audit?person=not-an-id").await;
+    assert!(!p.text("#person-error").await.is_empty());
+    p.go("/admin/imports").await;
+    p.sign_out().await;
+    p.go("/login").await;
+    p.fill("username", "sam").await;
+    p.fill("password", &password).await;
+    p.submit("main form[action='/login']").await;
+    assert!(p.text("#sign-in-error").await.contains("not right"), "a disabled user cannot sign in");
+    b.close().await;
+}
+
+/// The referral form by keyboard alone: Tab moves through the fields in order, Space ticks the
+/// boxes and Enter sends it; the public self-referral form works without an account.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_refers_themself_by_keyboard_alone() {
+    use fantoccini::key::Key;
+    let w = World::new(TestDb::sqlite().await.unwrap()).await;
+    let b = Browser::start_with(true).await;
+    b.phone_viewport(360, 740).await;
+    let mut p = english_walk(&b, &w, &["Lin", "Ng"]).await;
+    p.go("/self-referral").await;
+    let c = p.c;
+    c.find(Locator::Id("person-given_name")).await.unwrap().click().await.unwrap();
+    c.active_element().await.unwrap().send_keys(&format!("Lin{}Ng", Key::Tab.to_string())).await.unwrap();
+    assert_eq!(active_id(c).await, "person-family_name");
+    // Tab on to the first reason and tick it with Space.
+    for _ in 0..30 {
+        if active_id(c).await == "reason-food" {
+            break;
+        }
+        c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+    }
+    assert_eq!(active_id(c).await, "reason-food", "the reasons are reached by Tab");
+    c.active_element().await.unwrap().send_keys(" ").await.unwrap();
+    for _ in 0..60 {
+        if active_id(c).await == "consent_to_support" {
+            break;
+        }
+        c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+    }
+    c.active_element().await.unwrap().send_keys(" ").await.unwrap();
+    c.active_element().await.unwrap().send_keys(&Key::Tab.to_string()).await.unwrap();
+    assert_eq!(c.active_element().await.unwrap().tag_name().await.unwrap(), "button", "after the consent box comes the send button");
+    c.active_element().await.unwrap().send_keys(&Key::Enter.to_string()).await.unwrap();
+    c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css(".notice, .error-summary")).await.unwrap();
+    p.check("/self-referral (sent)").await;
+    assert_eq!(p.text("h1").await, "Thank you", "{}", p.text("main").await.chars().take(600).collect::<String>());
+    let reference = p.text(".notice").await;
+    assert!(reference.contains("Your reference is"), "{reference}");
+    // The link workers see it among new referrals.
+    let list = w.lw.get("/api/v1/episodes?unassigned=true").await;
+    assert_eq!(list.body["contents"][0]["person_name"], json!("Lin Ng"));
+    assert_eq!(list.body["contents"][0]["source"], json!("self_referral"));
+    b.close().await;
+}
+
+async fn active_id(c: &Client) -> String {
+    c.active_element().await.unwrap().attr("id").await.unwrap().unwrap_or_default()
 }

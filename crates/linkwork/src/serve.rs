@@ -41,7 +41,7 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
         let orgs = summary.counts.get("organization").copied().unwrap_or(0);
         eprintln!("Loaded {services} services from {orgs} organisations.");
     }
-    let accounts = {
+    let (accounts, provider_org) = {
         let st = AppState::new(Directory::new(store.clone(), None)?, web_config(config));
         crate::users::demo_accounts(&st).await?
     };
@@ -50,12 +50,16 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
     let url = format!("http://{}/", server.addr);
     println!();
     println!("Linkwork demo is running at {url}");
+    println!("  Sign in:           {url}login");
     println!("  Directory search:  {url}directory");
     println!("  HSDS API:          {url}services");
     println!("  API (OpenAPI):     {url}api/openapi.json");
     println!("  Demo accounts, all with the password '{}':", crate::users::DEMO_PASSWORD);
     for (username, role) in &accounts {
         println!("    {username:<12} {role}");
+    }
+    if let Some(org) = provider_org {
+        println!("  'provider' works for {org}: refer someone to one of its services to see the referral arrive.");
     }
     println!("  Data is kept in {} (delete it to start again).", config.data_dir.display());
     println!("Press Ctrl+C to stop.");

@@ -172,8 +172,14 @@ pub async fn first_run_admin(st: &AppState) -> anyhow::Result<()> {
 
 /// The demo's accounts, one per role, all with the same password (a demo on a laptop, not a
 /// deployment). Returns (username, role, password) to print.
-pub async fn demo_accounts(st: &AppState) -> anyhow::Result<Vec<(String, String)>> {
+/// Creates one account per role (once) and answers them with the name of the organisation the
+/// provider account works for.
+pub async fn demo_accounts(st: &AppState) -> anyhow::Result<(Vec<(String, String)>, Option<String>)> {
     let org = first_organisation(st).await?;
+    let org_name = match org {
+        Some(o) => st.store().select_in("organization", "id", &[o.to_string()]).await?.first().and_then(|r| r.get_str("name").map(str::to_string)),
+        None => None,
+    };
     let accounts: [(&str, &str, Role); 6] = [
         ("admin", "Ada Admin", Role::Admin),
         ("gp", "Dr Gita Patel", Role::Referrer),
@@ -197,12 +203,23 @@ pub async fn demo_accounts(st: &AppState) -> anyhow::Result<Vec<(String, String)
         }
         out.push((username.to_string(), role.as_str().to_string()));
     }
-    Ok(out)
+    Ok((out, org_name))
 }
 
+/// The organisation the demo's provider works for: the one running the most services, so that
+/// a link worker trying the demo soon finds one of its services to refer to.
 async fn first_organisation(st: &AppState) -> anyhow::Result<Option<Id>> {
-    let ids = st.store().all_ids("organization").await?;
-    Ok(ids.first().and_then(|i| Id::parse(i).ok()))
+    let ids = st.store().all_ids("service").await?;
+    let mut counts: std::collections::BTreeMap<String, usize> = Default::default();
+    for chunk in ids.chunks(500) {
+        for row in st.store().select_in("service", "id", chunk).await? {
+            if let Some(o) = row.get_str("organization_id") {
+                *counts.entry(o.to_string()).or_default() += 1;
+            }
+        }
+    }
+    let best = counts.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(o, _)| o);
+    Ok(best.and_then(|o| Id::parse(&o).ok()))
 }
 
 pub const DEMO_PASSWORD: &str = "linkwork-demo";

@@ -259,8 +259,11 @@ async fn signing_in_and_out_with_the_forms(db: TestDb) {
     let session = r.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).find(|c| c.starts_with("linkwork_session=")).unwrap();
     assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && session.contains("Path=/"), "{session}");
     let cookie = session.split(';').next().unwrap().to_string();
-    let home = http.get(format!("{base}/home")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
-    assert!(home.contains("signed in as <strong>lw</strong>") && home.contains("link worker"), "{home}");
+    // Home is each role's own start page: the link worker's caseload.
+    let r = http.get(format!("{base}/home")).header("cookie", &cookie).send().await.unwrap();
+    assert_eq!(r.headers().get("location").unwrap(), "/caseload");
+    let home = http.get(format!("{base}/caseload")).header("cookie", &cookie).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("<h1>My caseload</h1>") && home.contains("Sign out (lw)"), "{home}");
     let form_csrf = home.split("name=\"csrf\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     // Signing out needs the form's token; then the session is gone.
     let r = http.post(format!("{base}/logout")).form(&[("csrf", "forged")]).header("cookie", &cookie).send().await.unwrap();

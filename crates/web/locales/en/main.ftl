@@ -577,3 +577,38 @@ admin-imports-intro = Directory data loaded with “linkwork import”, newest f
 admin-imports-none = No imports yet.
 admin-audit-title = Audit log
 audit-total = { $count } entries
+
+## A community organisation's listings
+
+listings-title = Our listings
+listings-intro = What the directory says about your services. Link workers choose services from it, so keep it right.
+listings-reminder = Some of your listings have not been confirmed for three months. Link workers are asked to check with you before referring to them: confirm them, or correct them.
+listings-none = Your organisations have no services in the directory.
+listings-stale = please confirm
+listings-confirm = Details of { $service } are still correct
+listings-edit = Edit { $service }
+listings-view = See it as the public does
+inbox-listings-reminder = { $count ->
+    [one] One of your listings has not been confirmed for three months.
+   *[other] { $count } of your listings have not been confirmed for three months.
+}
+inbox-listings-link = Check your listings
+back-to-listings = Back to our listings
+listing-places = Places and availability
+listing-details = Details
+listing-save = Save changes
+field-available = Places available now
+field-available-hint = A whole number; 0 means full.
+field-maximum = Places in all
+field-description = Description
+field-alert = Notice
+field-alert-hint = A short notice shown at the top of the listing, such as a change of venue.
+service-status-active = Running
+service-status-temporarily-closed = Temporarily closed
+service-status-inactive = No longer running
+service-status-defunct = Closed for good
+err-whole-number = “{ $value }” is not a whole number; use 0 to 100000.
+err-url = “{ $value }” is not a web address; it should start with https://.
+err-more-than-maximum = This is more than the places in all.
+done-listing-saved = The listing was saved. Searches show the change within a minute.
+done-listing-confirmed = Thank you: the listing is confirmed as correct today.

@@ -577,3 +577,38 @@ admin-imports-intro = Datos del directorio cargados con «linkwork import», del
 admin-imports-none = Todavía no hay importaciones.
 admin-audit-title = Registro de auditoría
 audit-total = { $count } entradas
+
+## Los servicios publicados por una organización comunitaria
+
+listings-title = Nuestros servicios
+listings-intro = Lo que dice el directorio sobre sus servicios. Los profesionales de enlace eligen servicios a partir de él, así que manténgalo al día.
+listings-reminder = Algunos de sus servicios llevan tres meses sin confirmarse. Se pide a los profesionales de enlace que consulten con ustedes antes de derivar: confírmelos o corríjalos.
+listings-none = Sus organizaciones no tienen servicios en el directorio.
+listings-stale = confírmelo, por favor
+listings-confirm = Los datos de { $service } siguen siendo correctos
+listings-edit = Editar { $service }
+listings-view = Verlo como lo ve el público
+inbox-listings-reminder = { $count ->
+    [one] Uno de sus servicios lleva tres meses sin confirmarse.
+   *[other] { $count } de sus servicios llevan tres meses sin confirmarse.
+}
+inbox-listings-link = Revisar sus servicios
+back-to-listings = Volver a nuestros servicios
+listing-places = Plazas y disponibilidad
+listing-details = Datos
+listing-save = Guardar los cambios
+field-available = Plazas disponibles ahora
+field-available-hint = Un número entero; 0 significa completo.
+field-maximum = Plazas en total
+field-description = Descripción
+field-alert = Aviso
+field-alert-hint = Un aviso breve que aparece arriba del servicio, por ejemplo un cambio de lugar.
+service-status-active = En marcha
+service-status-temporarily-closed = Cerrado temporalmente
+service-status-inactive = Ya no funciona
+service-status-defunct = Cerrado definitivamente
+err-whole-number = «{ $value }» no es un número entero; use de 0 a 100000.
+err-url = «{ $value }» no es una dirección web; debe empezar por https://.
+err-more-than-maximum = Es más que el total de plazas.
+done-listing-saved = Se guardó el servicio. Las búsquedas mostrarán el cambio en un minuto.
+done-listing-confirmed = Gracias: el servicio queda confirmado como correcto hoy.

@@ -568,3 +568,35 @@ admin-imports-intro = ຂໍ້ມູນລາຍຊື່ບໍລິການ�
 admin-imports-none = ຍັງບໍ່ມີການນຳເຂົ້າ
 admin-audit-title = ບັນທຶກການກວດສອບ
 audit-total = { $count } ລາຍການ
+
+## ລາຍການບໍລິການຂອງອົງການຊຸມຊົນ
+
+listings-title = ບໍລິການຂອງພວກເຮົາ
+listings-intro = ສິ່ງທີ່ລາຍຊື່ບໍລິການບອກກ່ຽວກັບບໍລິການຂອງທ່ານ. ເຈົ້າໜ້າທີ່ປະສານງານເລືອກບໍລິການຈາກນີ້, ສະນັ້ນກະລຸນາຮັກສາໃຫ້ຖືກຕ້ອງ
+listings-reminder = ບໍລິການບາງອັນຂອງທ່ານບໍ່ໄດ້ຮັບການຢືນຢັນມາສາມເດືອນແລ້ວ. ເຈົ້າໜ້າທີ່ປະສານງານຖືກຂໍໃຫ້ກວດສອບກັບທ່ານກ່ອນສົ່ງຕໍ່: ກະລຸນາຢືນຢັນ ຫຼື ແກ້ໄຂ
+listings-none = ອົງການຂອງທ່ານບໍ່ມີບໍລິການໃນລາຍຊື່ບໍລິການ
+listings-stale = ກະລຸນາຢືນຢັນ
+listings-confirm = ຂໍ້ມູນຂອງ { $service } ຍັງຖືກຕ້ອງຢູ່
+listings-edit = ແກ້ໄຂ { $service }
+listings-view = ເບິ່ງແບບທີ່ປະຊາຊົນເຫັນ
+inbox-listings-reminder = ບໍລິການ { $count } ອັນຂອງທ່ານບໍ່ໄດ້ຮັບການຢືນຢັນມາສາມເດືອນແລ້ວ
+inbox-listings-link = ກວດສອບບໍລິການຂອງທ່ານ
+back-to-listings = ກັບໄປທີ່ບໍລິການຂອງພວກເຮົາ
+listing-places = ບ່ອນວ່າງ ແລະ ການເປີດຮັບ
+listing-details = ລາຍລະອຽດ
+listing-save = ບັນທຶກການປ່ຽນແປງ
+field-available = ບ່ອນວ່າງໃນຕອນນີ້
+field-available-hint = ຕົວເລກຖ້ວນ; 0 ໝາຍຄວາມວ່າເຕັມແລ້ວ
+field-maximum = ບ່ອນທັງໝົດ
+field-description = ຄຳອະທິບາຍ
+field-alert = ແຈ້ງການ
+field-alert-hint = ແຈ້ງການສັ້ນໆທີ່ສະແດງຢູ່ເທິງສຸດ ເຊັ່ນ: ການປ່ຽນສະຖານທີ່
+service-status-active = ກຳລັງດຳເນີນການ
+service-status-temporarily-closed = ປິດຊົ່ວຄາວ
+service-status-inactive = ບໍ່ດຳເນີນການແລ້ວ
+service-status-defunct = ປິດຖາວອນ
+err-whole-number = "{ $value }" ບໍ່ແມ່ນຕົວເລກຖ້ວນ; ໃຊ້ 0 ຫາ 100000
+err-url = "{ $value }" ບໍ່ແມ່ນທີ່ຢູ່ເວັບ; ຕ້ອງເລີ່ມດ້ວຍ https://
+err-more-than-maximum = ນີ້ຫຼາຍກວ່າບ່ອນທັງໝົດ
+done-listing-saved = ບັນທຶກບໍລິການແລ້ວ. ການຄົ້ນຫາຈະສະແດງການປ່ຽນແປງພາຍໃນໜຶ່ງນາທີ
+done-listing-confirmed = ຂອບໃຈ: ບໍລິການໄດ້ຮັບການຢືນຢັນວ່າຖືກຕ້ອງໃນມື້ນີ້

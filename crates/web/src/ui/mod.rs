@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod casework;
+pub mod listings;
 pub mod provider;
 pub mod referrer;
 
@@ -34,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .merge(referrer::routes())
         .merge(casework::routes())
         .merge(provider::routes())
+        .merge(listings::routes())
         .merge(admin::routes())
 }
 

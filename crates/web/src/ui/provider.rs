@@ -47,6 +47,8 @@ pub struct InboxGroup {
 struct InboxPage {
     c: Chrome,
     groups: Vec<InboxGroup>,
+    /// The reminder to confirm listings not confirmed for three months ("" when none).
+    reminder: String,
 }
 
 async fn inbox(State(state): State<AppState>, page: Page) -> PageResult {
@@ -69,7 +71,9 @@ async fn inbox(State(state): State<AppState>, page: Page) -> PageResult {
         group("enrolled", &["in-progress"]),
         group("finished", &["completed", "rejected", "cancelled", "failed"]),
     ];
-    Ok(render(InboxPage { c: page.chrome, groups }))
+    let stale = super::listings::needs_confirming(&state, &caller.user.organizations).await?;
+    let reminder = if stale > 0 { t.t1("inbox-listings-reminder", "count", stale) } else { String::new() };
+    Ok(render(InboxPage { c: page.chrome, groups, reminder }))
 }
 
 pub struct Action2 {

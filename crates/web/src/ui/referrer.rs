@@ -145,7 +145,8 @@ fn form_page(c: Chrome, public: bool, v: Typed, e: Errors) -> ReferralFormPage {
     let t = &c.t;
     let groups = need_groups(t, &v.reasons);
     let sources = choices(t, "source-", SOURCES, &v.source);
-    let contacts = choices(t, "contact-", CONTACTS, &v.preferred_contact);
+    let mut contacts = vec![Choice { value: String::new(), label: t.t("choose"), selected: v.preferred_contact.is_empty() }];
+    contacts.extend(choices(t, "contact-", CONTACTS, &v.preferred_contact));
     let urgencies = choices(t, "urgency-", ["routine", "soon", "urgent"], if v.urgency.is_empty() { "routine" } else { &v.urgency });
     let methods = choices(t, "consent-method-", ["verbal", "written", "electronic"], if v.consent_method.is_empty() { "verbal" } else { &v.consent_method });
     ReferralFormPage { c, public, v, e, groups, sources, contacts, urgencies, methods }
