@@ -60,25 +60,30 @@ impl Browser {
     /// Gives the page a phone's viewport (desktop Chromium will not make a window narrower than
     /// 500 px), through the DevTools protocol that chromedriver relays.
     pub async fn phone_viewport(&self, width: u32, height: u32) {
-        #[derive(Debug)]
-        struct Cdp(serde_json::Value);
-        impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
-            fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
-                base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
-            }
-            fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-                (http::Method::POST, Some(self.0.to_string()))
-            }
-        }
-        let cmd = Cdp(json!({"cmd": "Emulation.setDeviceMetricsOverride",
-            "params": {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": true}}));
-        self.client.issue_cmd(cmd).await.expect("the phone viewport is set");
+        set_viewport(&self.client, width, height).await;
     }
 
     pub async fn close(mut self) {
         let _ = self.client.close().await;
         let _ = self.driver.kill();
     }
+}
+
+/// Sets the page's viewport through the DevTools protocol that chromedriver relays.
+pub async fn set_viewport(c: &Client, width: u32, height: u32) {
+    #[derive(Debug)]
+    struct Cdp(serde_json::Value);
+    impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
+        fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+            base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+        }
+        fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+            (http::Method::POST, Some(self.0.to_string()))
+        }
+    }
+    let cmd = Cdp(json!({"cmd": "Emulation.setDeviceMetricsOverride",
+        "params": {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": true}}));
+    c.issue_cmd(cmd).await.expect("the viewport is set");
 }
 
 pub async fn text_of(c: &Client, css: &str) -> String {

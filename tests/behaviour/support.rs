@@ -12,7 +12,7 @@ use linkwork_web::{AppState, Directory, WebConfig};
 pub struct TestDb {
     pub url: String,
     _dir: Option<tempfile::TempDir>,
-    pg_name: Option<String>,
+    pub pg_name: Option<String>,
 }
 
 fn pg_admin_url() -> String {

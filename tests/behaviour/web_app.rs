@@ -81,8 +81,9 @@ impl<'a> Walk<'a> {
     /// and checks the page it leads to.
     async fn submit(&mut self, form_css: &str) {
         let button = self.c.find(Locator::Css(&format!("{form_css} button[type=submit]"))).await.unwrap_or_else(|_| panic!("no submit button in {form_css}"));
+        let old = self.c.find(Locator::Css("html")).await.unwrap();
         button.click().await.unwrap();
-        self.c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("footer.site")).await.unwrap();
+        wait_for_new_page(self.c, old).await;
         let url = self.c.current_url().await.unwrap();
         self.check(url.path()).await;
     }
@@ -148,7 +149,11 @@ impl<'a> Walk<'a> {
         if let Some(dir) = &self.shots {
             let name = what.trim_matches('/').replace('/', "-");
             let name = if name.is_empty() { "home".to_string() } else { name };
+            // The whole page, at the phone's width.
+            let h = self.c.execute("return document.documentElement.scrollHeight", vec![]).await.unwrap().as_u64().unwrap_or(740) as u32;
+            crate::browser::set_viewport(self.c, 360, h.min(4000)).await;
             let png = self.c.screenshot().await.unwrap();
+            crate::browser::set_viewport(self.c, 360, 740).await;
             std::fs::write(dir.join(format!("{:02}-{name}.png", self.pages_checked)), png).unwrap();
         }
     }
@@ -161,11 +166,12 @@ impl<'a> Walk<'a> {
     }
 
     async fn sign_out(&mut self) {
+        let old = self.c.find(Locator::Css("html")).await.unwrap();
         if self.c.find(Locator::Css("header form[action='/logout'] button")).await.is_err() {
             panic!("no sign-out button on {}: {}", self.c.current_url().await.unwrap(), self.c.source().await.unwrap().chars().take(3000).collect::<String>());
         }
         self.c.find(Locator::Css("header form[action='/logout'] button")).await.unwrap().click().await.unwrap();
-        self.c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("footer.site")).await.unwrap();
+        wait_for_new_page(self.c, old).await;
     }
 
     fn path_id(url: &url::Url) -> String {
@@ -183,7 +189,8 @@ async fn walk_the_pathway_on(lang: &'static str, db: TestDb) {
     w.app.sync_index().await;
     let b = Browser::start_with(true).await;
     b.phone_viewport(360, 740).await;
-    let shots = std::env::var("LINKWORK_SCREENSHOTS").ok().filter(|_| lang == "en").map(std::path::PathBuf::from);
+    // LINKWORK_SCREENSHOTS=DIR saves every page of the SQLite journeys in DIR/<language>/.
+    let shots = std::env::var("LINKWORK_SCREENSHOTS").ok().filter(|_| w.app.db.pg_name.is_none()).map(|d| std::path::PathBuf::from(d).join(lang));
     if let Some(d) = &shots {
         std::fs::create_dir_all(d).unwrap();
     }
@@ -262,7 +269,9 @@ async fn walk_the_pathway_on(lang: &'static str, db: TestDb) {
     // The walking group accepts, enrols Ada and records her first session.
     p.sign_in("provider").await;
     assert_eq!(p.c.current_url().await.unwrap().path(), "/inbox");
+    let old = p.c.find(Locator::Css("html")).await.unwrap();
     p.c.find(Locator::Css("#new ~ table a")).await.unwrap().click().await.unwrap();
+    wait_for_new_page(p.c, old).await;
     p.check("/inbox/referral").await;
     let onward = Walk::path_id(&p.c.current_url().await.unwrap());
     assert!(p.text("main").await.contains("Looking forward to it"), "the link worker's message is shared");
@@ -526,4 +535,15 @@ async fn a_person_refers_themself_by_keyboard_alone() {
 
 async fn active_id(c: &Client) -> String {
     c.active_element().await.unwrap().attr("id").await.unwrap().unwrap_or_default()
+}
+
+/// Waits until the page that was shown (its root element `old`) has been replaced by the next
+/// one, and the next one has loaded.
+async fn wait_for_new_page(c: &Client, old: fantoccini::elements::Element) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    while old.tag_name().await.is_ok() {
+        assert!(std::time::Instant::now() < deadline, "the form did not lead to a new page");
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    c.wait().at_most(Duration::from_secs(15)).for_element(Locator::Css("footer.site")).await.unwrap();
 }
