@@ -294,16 +294,16 @@ pub async fn add_user(state: &AppState, a: &Actor, b: NewUserBody) -> ApiResult<
     let mut errs = vec![];
     let username = b.username.trim().to_lowercase();
     if !valid_username(&username) {
-        errs.push(FieldError::new("username", "use 2 to 64 lower-case letters, digits, '.', '_', '-' or '@'"));
+        errs.push(FieldError::keyed("username", "err-username", &[], "use 2 to 64 lower-case letters, digits, '.', '_', '-' or '@'"));
     }
     if b.display_name.trim().is_empty() {
-        errs.push(FieldError::new("display_name", "is required"));
+        errs.push(FieldError::keyed("display_name", "err-required", &[], "is required"));
     }
     if b.roles.is_empty() {
-        errs.push(FieldError::new("roles", "give at least one role"));
+        errs.push(FieldError::keyed("roles", "err-no-roles", &[], "give at least one role"));
     }
     if b.roles.contains(&Role::Provider) && b.organizations.is_empty() {
-        errs.push(FieldError::new("organizations", "a provider must belong to at least one organisation of the directory"));
+        errs.push(FieldError::keyed("organizations", "err-provider-organisation", &[], "a provider must belong to at least one organisation of the directory"));
     }
     let generated = b.password.is_none().then(auth::new_password);
     let password = b.password.clone().or(generated.clone()).unwrap_or_default();

@@ -356,6 +356,9 @@ err-not-an-id = That is not a record id.
 err-age = Enter the age in whole years, from 0 to 120.
 err-unknown-place = We do not know where “{ $place }” is. Enter a postcode of the area, or latitude,longitude.
 err-place-lookup-failed = We could not look that place up just now. Please try again.
+err-username = Use 2 to 64 lower-case letters, digits, and . _ - @
+err-no-roles = Tick at least one role.
+err-provider-organisation = Staff of a community organisation must belong to at least one organisation: choose it.
 
 ## Referral forms
 
@@ -612,3 +615,35 @@ err-url = “{ $value }” is not a web address; it should start with https://.
 err-more-than-maximum = This is more than the places in all.
 done-listing-saved = The listing was saved. Searches show the change within a minute.
 done-listing-confirmed = Thank you: the listing is confirmed as correct today.
+
+## The audit log
+
+audit-actor = { $name } ({ $role })
+role-user = User
+role-person = The person
+role-system = System
+audit-action-assign = Assigned
+audit-action-create = Created
+audit-action-erase = Erased
+audit-action-export = Exported
+audit-action-list = Listed
+audit-action-read = Read
+audit-action-revoke = Revoked
+audit-action-search = Searched
+audit-action-update = Changed
+audit-action-withdraw = Withdrawn
+audit-action-sign-in = Signed in
+audit-entity-attendance = Attendance
+audit-entity-case-note = Case note
+audit-entity-consent = Consent
+audit-entity-credential = Sign-in or token
+audit-entity-episode = Episode
+audit-entity-follow-up = Follow-up
+audit-entity-goal = Goal
+audit-entity-onward-referral = Referral to an organisation
+audit-entity-person = Person
+audit-entity-prescription-item = Plan item
+audit-entity-referral-status = Referral status
+audit-entity-user = User
+audit-entity-assessment = Assessment
+audit-entity-message = Message

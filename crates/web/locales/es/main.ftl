@@ -356,6 +356,9 @@ err-not-an-id = Eso no es un identificador de registro.
 err-age = Escriba la edad en años cumplidos, de 0 a 120.
 err-unknown-place = No sabemos dónde está «{ $place }». Escriba un código postal de la zona, o latitud,longitud.
 err-place-lookup-failed = No hemos podido buscar ese lugar en este momento. Inténtelo de nuevo.
+err-username = Use de 2 a 64 letras minúsculas sin acentos, dígitos, y . _ - @
+err-no-roles = Marque al menos un rol.
+err-provider-organisation = El personal de una organización comunitaria debe pertenecer al menos a una organización: elíjala.
 
 ## Formularios de derivación
 
@@ -612,3 +615,35 @@ err-url = «{ $value }» no es una dirección web; debe empezar por https://.
 err-more-than-maximum = Es más que el total de plazas.
 done-listing-saved = Se guardó el servicio. Las búsquedas mostrarán el cambio en un minuto.
 done-listing-confirmed = Gracias: el servicio queda confirmado como correcto hoy.
+
+## Registro de auditoría
+
+audit-actor = { $name } ({ $role })
+role-user = Usuario/a
+role-person = La persona
+role-system = Sistema
+audit-action-assign = Asignado
+audit-action-create = Creado
+audit-action-erase = Borrado
+audit-action-export = Exportado
+audit-action-list = Listado
+audit-action-read = Leído
+audit-action-revoke = Revocado
+audit-action-search = Buscado
+audit-action-update = Modificado
+audit-action-withdraw = Retirado
+audit-action-sign-in = Inicio de sesión
+audit-entity-attendance = Asistencia
+audit-entity-case-note = Nota del caso
+audit-entity-consent = Consentimiento
+audit-entity-credential = Sesión o token
+audit-entity-episode = Episodio
+audit-entity-follow-up = Seguimiento
+audit-entity-goal = Objetivo
+audit-entity-onward-referral = Derivación a una organización
+audit-entity-person = Persona
+audit-entity-prescription-item = Elemento del plan
+audit-entity-referral-status = Estado de la derivación
+audit-entity-user = Usuario/a
+audit-entity-assessment = Valoración
+audit-entity-message = Mensaje

@@ -353,6 +353,9 @@ err-not-an-id = ນັ້ນບໍ່ແມ່ນລະຫັດຂອງລາ�
 err-age = ກະລຸນາປ້ອນອາຍຸເປັນຈຳນວນປີເຕັມ ຈາກ 0 ຫາ 120
 err-unknown-place = ພວກເຮົາບໍ່ຮູ້ວ່າ "{ $place }" ຢູ່ໃສ ກະລຸນາປ້ອນລະຫັດໄປສະນີຂອງເຂດນັ້ນ ຫຼື latitude,longitude
 err-place-lookup-failed = ພວກເຮົາບໍ່ສາມາດຊອກຫາສະຖານທີ່ນັ້ນໄດ້ໃນຕອນນີ້ ກະລຸນາລອງໃໝ່
+err-username = ໃຊ້ຕົວອັກສອນພິມນ້ອຍ, ຕົວເລກ, ແລະ . _ - @ ຈຳນວນ 2 ຫາ 64 ຕົວ
+err-no-roles = ໝາຍເລືອກຢ່າງໜ້ອຍໜຶ່ງບົດບາດ
+err-provider-organisation = ພະນັກງານຂອງອົງການຊຸມຊົນຕ້ອງສັງກັດຢ່າງໜ້ອຍໜຶ່ງອົງການ: ກະລຸນາເລືອກ
 
 ## ແບບຟອມການສົ່ງຕໍ່
 
@@ -600,3 +603,35 @@ err-url = "{ $value }" ບໍ່ແມ່ນທີ່ຢູ່ເວັບ; ຕ�
 err-more-than-maximum = ນີ້ຫຼາຍກວ່າບ່ອນທັງໝົດ
 done-listing-saved = ບັນທຶກບໍລິການແລ້ວ. ການຄົ້ນຫາຈະສະແດງການປ່ຽນແປງພາຍໃນໜຶ່ງນາທີ
 done-listing-confirmed = ຂອບໃຈ: ບໍລິການໄດ້ຮັບການຢືນຢັນວ່າຖືກຕ້ອງໃນມື້ນີ້
+
+## ບັນທຶກການກວດສອບ
+
+audit-actor = { $name } ({ $role })
+role-user = ຜູ້ໃຊ້
+role-person = ບຸກຄົນນັ້ນ
+role-system = ລະບົບ
+audit-action-assign = ມອບໝາຍ
+audit-action-create = ສ້າງ
+audit-action-erase = ລຶບ
+audit-action-export = ສົ່ງອອກ
+audit-action-list = ສະແດງລາຍການ
+audit-action-read = ອ່ານ
+audit-action-revoke = ຍົກເລີກ
+audit-action-search = ຄົ້ນຫາ
+audit-action-update = ປ່ຽນແປງ
+audit-action-withdraw = ຖອນ
+audit-action-sign-in = ເຂົ້າສູ່ລະບົບ
+audit-entity-attendance = ການເຂົ້າຮ່ວມ
+audit-entity-case-note = ບັນທຶກກໍລະນີ
+audit-entity-consent = ການຍິນຍອມ
+audit-entity-credential = ການເຂົ້າສູ່ລະບົບ ຫຼື ໂທເຄັນ
+audit-entity-episode = ກໍລະນີ
+audit-entity-follow-up = ການຕິດຕາມ
+audit-entity-goal = ເປົ້າໝາຍ
+audit-entity-onward-referral = ການສົ່ງຕໍ່ໄປຫາອົງການ
+audit-entity-person = ບຸກຄົນ
+audit-entity-prescription-item = ລາຍການໃນແຜນ
+audit-entity-referral-status = ສະຖານະການສົ່ງຕໍ່
+audit-entity-user = ຜູ້ໃຊ້
+audit-entity-assessment = ການປະເມີນ
+audit-entity-message = ຂໍ້ຄວາມ

@@ -206,6 +206,7 @@ pub struct AuditRow {
     pub actor: String,
     pub action: String,
     pub entity: String,
+    pub entity_id: String,
     pub person: String,
     pub reason: String,
 }
@@ -248,9 +249,10 @@ async fn audit(State(state): State<AppState>, page: Page, Query(q): Query<AuditQ
         .map(|a| AuditRow {
             seq: a.seq,
             at: t.datetime(&a.at),
-            actor: format!("{} ({})", a.actor_name, a.actor_role),
-            action: a.action,
-            entity: [Some(a.entity), a.entity_id].into_iter().flatten().collect::<Vec<_>>().join(" "),
+            actor: t.t2("audit-actor", "name", a.actor_name.as_str(), "role", t.code("role-", &a.actor_role).as_str()),
+            action: t.code("audit-action-", &a.action),
+            entity: t.code("audit-entity-", &a.entity),
+            entity_id: a.entity_id.unwrap_or_default(),
             person: a.person_id.unwrap_or_default(),
             reason: a.reason,
         })
