@@ -299,6 +299,16 @@ async fn walk_the_pathway_on(lang: &'static str, db: TestDb) {
     p.sign_in("lw").await;
     p.go(&format!("/episodes/{episode}")).await;
     assert!(p.text("#onward ~ table").await.contains('1'), "attendance is shown");
+    // The timeline holds everything: status changes, consents, the goal, the referral to the
+    // walking group and what the group reported, the session attended.
+    let timeline = p.c.find_all(Locator::Css("#timeline + ol li")).await.unwrap().len();
+    assert!(timeline >= 11, "the timeline has {timeline} entries");
+    if lang == "en" {
+        let text = p.text("#timeline + ol").await;
+        for what in ["Goal set: Walk with others once a week", "Tuesday walking group: Enrolled (by the organisation)", "attended the session of", "Consent recorded: Sharing with Millbrook Ramblers"] {
+            assert!(text.contains(what), "the timeline says “{what}”: {text}");
+        }
+    }
     p.submit("main form:has(input[name=to][value=active])").await;
     p.c.find(Locator::Css("details summary")).await.unwrap().click().await.unwrap();
     p.c.find(Locator::Css("#reason option[value=goals_met]")).await.unwrap().click().await.unwrap();
@@ -479,12 +489,22 @@ async fn an_administrator_manages_users_organisations_and_reads_the_audit_log() 
     p.sign_out().await;
 
     p.sign_in("admin").await;
+    // Sam also refers people now.
+    p.c.find(Locator::Css("details:has(form[action='/admin/users/sam/roles']) summary")).await.unwrap().click().await.unwrap();
+    p.tick("roles-sam-referrer").await;
+    p.submit("main form[action='/admin/users/sam/roles']").await;
+    assert!(p.text("main table").await.contains("Referrer"), "{}", p.text("main table").await);
     p.submit("main form[action='/admin/users/sam/access']").await;
     p.go("/admin/audit?action=update").await;
     assert!(p.text("main table").await.contains("Changed") && p.text("main table").await.contains("User"), "the change to sam is in the audit log");
     p.go("/admin/audit?person=not-an-id").await;
     assert!(!p.text("#person-error").await.is_empty());
+    // An import's report is kept with it.
+    let mut writer = w.app.store().begin_directory_write().await.unwrap();
+    writer.record_import("millbrook.zip", "Json", "2026-11-20T10:00:00Z", "table read kept skipped\nservice 3 3 0").await.unwrap();
+    writer.commit().await.unwrap();
     p.go("/admin/imports").await;
+    assert!(p.text("main").await.contains("millbrook.zip"));
     p.sign_out().await;
     p.go("/login").await;
     p.fill("username", "sam").await;

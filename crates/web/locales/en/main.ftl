@@ -567,6 +567,10 @@ admin-users-title = Users
 admin-user-created = The user { $username } was created.
 admin-user-password = Their password, shown only now: give it to them safely.
 admin-add-user = Add a user
+admin-change-roles = Change the roles of { $username }
+admin-roles-of = Roles of { $username }
+admin-save-roles = Save the roles
+done-roles-changed = The roles were changed. They apply from the user's next page.
 admin-disable = Stop { $username } signing in
 admin-enable = Let { $username } sign in again
 admin-organisations-title = Organisations and their members
@@ -647,3 +651,17 @@ audit-entity-referral-status = Referral status
 audit-entity-user = User
 audit-entity-assessment = Assessment
 audit-entity-message = Message
+
+## The person's timeline
+
+timeline-consent = Consent recorded: { $consent }
+timeline-consent-withdrawn = Consent withdrawn: { $consent }
+timeline-goal-added = Goal set: { $goal }
+timeline-goal-reviewed = Goal reviewed: { $goal }, { $progress }
+timeline-plan-item = Added to the plan: { $item }
+timeline-onward = { $service }: { $status }
+timeline-onward-by-organisation = { $service }: { $status } (by the organisation)
+timeline-attended = { $service }: attended the session of { $date }
+timeline-missed = { $service }: missed the session of { $date }
+timeline-follow-up-done = Follow-up done: { $purpose }
+timeline-note = Case note written

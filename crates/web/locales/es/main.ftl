@@ -567,6 +567,10 @@ admin-users-title = Usuarios
 admin-user-created = Se ha creado el usuario { $username }.
 admin-user-password = Su contraseña, que solo se muestra ahora: entréguesela de forma segura.
 admin-add-user = Añadir un usuario
+admin-change-roles = Cambiar los roles de { $username }
+admin-roles-of = Roles de { $username }
+admin-save-roles = Guardar los roles
+done-roles-changed = Se cambiaron los roles. Se aplican desde la próxima página que abra el usuario.
 admin-disable = Impedir que { $username } inicie sesión
 admin-enable = Permitir que { $username } vuelva a iniciar sesión
 admin-organisations-title = Organizaciones y sus miembros
@@ -647,3 +651,17 @@ audit-entity-referral-status = Estado de la derivación
 audit-entity-user = Usuario/a
 audit-entity-assessment = Valoración
 audit-entity-message = Mensaje
+
+## La cronología de la persona
+
+timeline-consent = Consentimiento registrado: { $consent }
+timeline-consent-withdrawn = Consentimiento retirado: { $consent }
+timeline-goal-added = Objetivo fijado: { $goal }
+timeline-goal-reviewed = Objetivo revisado: { $goal }, { $progress }
+timeline-plan-item = Añadido al plan: { $item }
+timeline-onward = { $service }: { $status }
+timeline-onward-by-organisation = { $service }: { $status } (por la organización)
+timeline-attended = { $service }: asistió a la sesión del { $date }
+timeline-missed = { $service }: faltó a la sesión del { $date }
+timeline-follow-up-done = Seguimiento hecho: { $purpose }
+timeline-note = Nota del caso escrita

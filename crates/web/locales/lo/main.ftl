@@ -558,6 +558,10 @@ admin-users-title = ຜູ້ໃຊ້
 admin-user-created = ໄດ້ສ້າງຜູ້ໃຊ້ { $username } ແລ້ວ
 admin-user-password = ລະຫັດຜ່ານຂອງເຂົາເຈົ້າ ຊຶ່ງສະແດງສະເພາະຕອນນີ້ເທົ່ານັ້ນ: ກະລຸນາມອບໃຫ້ເຂົາເຈົ້າຢ່າງປອດໄພ
 admin-add-user = ເພີ່ມຜູ້ໃຊ້
+admin-change-roles = ປ່ຽນບົດບາດຂອງ { $username }
+admin-roles-of = ບົດບາດຂອງ { $username }
+admin-save-roles = ບັນທຶກບົດບາດ
+done-roles-changed = ປ່ຽນບົດບາດແລ້ວ. ມີຜົນຕັ້ງແຕ່ໜ້າຕໍ່ໄປຂອງຜູ້ໃຊ້
 admin-disable = ລະງັບບໍ່ໃຫ້ { $username } ເຂົ້າສູ່ລະບົບ
 admin-enable = ໃຫ້ { $username } ເຂົ້າສູ່ລະບົບໄດ້ອີກຄັ້ງ
 admin-organisations-title = ອົງການຈັດຕັ້ງ ແລະ ສະມາຊິກ
@@ -635,3 +639,17 @@ audit-entity-referral-status = ສະຖານະການສົ່ງຕໍ່
 audit-entity-user = ຜູ້ໃຊ້
 audit-entity-assessment = ການປະເມີນ
 audit-entity-message = ຂໍ້ຄວາມ
+
+## ລຳດັບເຫດການຂອງບຸກຄົນ
+
+timeline-consent = ບັນທຶກການຍິນຍອມ: { $consent }
+timeline-consent-withdrawn = ຖອນການຍິນຍອມ: { $consent }
+timeline-goal-added = ຕັ້ງເປົ້າໝາຍ: { $goal }
+timeline-goal-reviewed = ທົບທວນເປົ້າໝາຍ: { $goal }, { $progress }
+timeline-plan-item = ເພີ່ມເຂົ້າແຜນ: { $item }
+timeline-onward = { $service }: { $status }
+timeline-onward-by-organisation = { $service }: { $status } (ໂດຍອົງການ)
+timeline-attended = { $service }: ເຂົ້າຮ່ວມກິດຈະກຳວັນທີ { $date }
+timeline-missed = { $service }: ບໍ່ໄດ້ເຂົ້າຮ່ວມກິດຈະກຳວັນທີ { $date }
+timeline-follow-up-done = ຕິດຕາມແລ້ວ: { $purpose }
+timeline-note = ຂຽນບັນທຶກກໍລະນີແລ້ວ

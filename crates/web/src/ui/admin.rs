@@ -23,6 +23,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/admin/users", get(users).post(create_user))
         .route("/admin/users/{username}/access", post(set_access))
+        .route("/admin/users/{username}/roles", post(set_roles))
         .route("/admin/organisations", get(organisations))
         .route("/admin/organisations/{id}/members", post(add_member))
         .route("/admin/organisations/{id}/members/remove", post(remove_member))
@@ -34,6 +35,8 @@ pub struct UserRow {
     pub username: String,
     pub name: String,
     pub roles: String,
+    /// The role checkboxes of the "change roles" form.
+    pub role_boxes: Vec<Choice>,
     pub organisations: String,
     pub disabled: bool,
 }
@@ -72,6 +75,7 @@ async fn users_page(state: &AppState, page: Page, v: (String, String, String), r
             username: u.username.clone(),
             name: u.display_name.clone(),
             roles: u.roles.iter().map(|r| t.code("role-", r.as_str())).collect::<Vec<_>>().join(", "),
+            role_boxes: Role::ALL.iter().map(|r| Choice { value: r.as_str().into(), label: t.code("role-", r.as_str()), selected: u.roles.contains(r) }).collect(),
             organisations: u.organizations.iter().map(|o| names.get(o).cloned().unwrap_or_else(|| o.clone())).collect::<Vec<_>>().join(", "),
             disabled: u.disabled,
         })
@@ -119,6 +123,29 @@ async fn set_access(State(state): State<AppState>, Path(username): Path<String>,
     let disabled = p.form.get("disabled") == "yes";
     state.store().update_user(&actor, &username, Some(disabled), None, None, None).await?;
     Ok(done("/admin/users", if disabled { "user-disabled" } else { "user-enabled" }))
+}
+
+/// Changes a user's roles. A user keeps at least one role, and staff of a community organisation
+/// must belong to one.
+async fn set_roles(State(state): State<AppState>, Path(username): Path<String>, p: Posted) -> PageResult {
+    let (_, actor) = p.page.may(Action::ManageUsers)?;
+    let user = state.store().user_by_username(&username).await?.ok_or_else(|| Fail::Api(ApiError::not_found("user")))?;
+    let mut roles: Vec<Role> = p.form.all("roles").iter().filter_map(|r| r.parse().ok()).collect();
+    roles.sort();
+    roles.dedup();
+    let mut errs = vec![];
+    if roles.is_empty() {
+        errs.push(linkwork_domain::pathway::FieldError::keyed("roles", "err-no-roles", &[], "give at least one role"));
+    }
+    if roles.contains(&Role::Provider) && user.organizations.is_empty() {
+        errs.push(linkwork_domain::pathway::FieldError::keyed("roles", "err-provider-organisation", &[], "a provider must belong to at least one organisation"));
+    }
+    if !errs.is_empty() {
+        let e = super::Errors::from_fields(p.page.t(), &errs);
+        return Ok(render_status(users_page(&state, p.page, Default::default(), &[], &[], e, None).await?, StatusCode::UNPROCESSABLE_ENTITY));
+    }
+    state.store().update_user(&actor, &username, None, Some(&roles), None, None).await?;
+    Ok(done("/admin/users", "roles-changed"))
 }
 
 pub struct OrgRow {

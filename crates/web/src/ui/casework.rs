@@ -422,13 +422,59 @@ async fn episode_view(
             })
             .collect(),
         notes: notes.iter().rev().map(|n| NoteView { at: t.datetime(&n.at), body: n.body.clone() }).collect(),
-        events: ep.events.iter().rev().map(|e| Event { at: t.datetime(&e.at), text: event_text(&t, e) }).collect(),
+        events: timeline(&t, &ep, &consents, &orgs, &notes),
         steps,
         closures,
         e,
         c: page.chrome,
     };
     Ok(view)
+}
+
+/// Everything that happened in the episode, newest first: its status changes, consents, goals
+/// and their reviews, the plan, referrals to organisations and what they reported, attendance,
+/// follow-ups done, and case notes.
+fn timeline(t: &Tr, ep: &Episode, consents: &[Consent], orgs: &std::collections::HashMap<String, String>, notes: &[linkwork_store::pathway::CaseNote]) -> Vec<Event> {
+    let mut items: Vec<(String, String)> = ep.events.iter().map(|e| (e.at.clone(), event_text(t, e))).collect();
+    for c in consents {
+        let what = consent_text(t, c, orgs);
+        let what = what.split(':').next().unwrap_or_default().to_string();
+        items.push((c.recorded_at.clone(), t.t1("timeline-consent", "consent", what.as_str())));
+        if let Some(w) = &c.withdrawn_at {
+            items.push((w.clone(), t.t1("timeline-consent-withdrawn", "consent", what.as_str())));
+        }
+    }
+    for g in &ep.goals {
+        items.push((g.created_at.clone(), t.t1("timeline-goal-added", "goal", g.description.as_str())));
+        for r in &g.reviews {
+            items.push((r.at.clone(), t.t2("timeline-goal-reviewed", "goal", g.description.as_str(), "progress", t.code("progress-", &r.progress).as_str())));
+        }
+    }
+    for p in &ep.prescription {
+        let item = [p.service_name.clone(), p.activity.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+        items.push((p.created_at.clone(), t.t1("timeline-plan-item", "item", item.as_str())));
+    }
+    for o in &ep.onward_referrals {
+        for e in &o.events {
+            let key = if e.side == "performer" { "timeline-onward-by-organisation" } else { "timeline-onward" };
+            items.push((e.at.clone(), t.t2(key, "service", o.service_name.as_str(), "status", t.code("task-", &e.to).as_str())));
+        }
+        for a in &o.attendance {
+            let key = if a.attended { "timeline-attended" } else { "timeline-missed" };
+            items.push((a.recorded_at.clone(), t.t2(key, "service", o.service_name.as_str(), "date", t.date(&a.session_on).as_str())));
+        }
+    }
+    for f in &ep.follow_ups {
+        if let Some(d) = &f.done_at {
+            items.push((d.clone(), t.t1("timeline-follow-up-done", "purpose", f.purpose.as_deref().unwrap_or_default())));
+        }
+    }
+    for n in notes {
+        items.push((n.at.clone(), t.t("timeline-note")));
+    }
+    // Pathway times are written in one fixed form (UTC, microseconds), so text order is time order.
+    items.sort_by(|a, b| b.0.cmp(&a.0));
+    items.into_iter().map(|(at, text)| Event { at: t.datetime(&at), text }).collect()
 }
 
 /// A serde enum's wire name ("distance_transport").
