@@ -208,6 +208,11 @@ async fn walk_the_pathway_on(lang: &'static str, db: TestDb) {
     p.submit("header form[action='/language']").await;
     assert_eq!(p.text("h1").await, if lang == "en-XA" { format!("⟦{}⟧", message("en", "directory-heading")) } else { message(lang, "directory-heading") });
 
+    // Anyone can search the directory, read a service and ask for a link worker.
+    p.go("/directory?q=walking&near=MB1+1AA").await;
+    p.go(&format!("/directory/services/{}?near=MB1+1AA", w.f.walking)).await;
+    p.go("/self-referral").await;
+
     // The referrer refers. Sent without the person's consent first: the form says so next to
     // the field and keeps everything typed.
     p.sign_in("gp").await;
@@ -314,6 +319,11 @@ async fn walk_the_pathway_on(lang: &'static str, db: TestDb) {
     p.c.find(Locator::Css("#reason option[value=goals_met]")).await.unwrap().click().await.unwrap();
     p.submit("main form:has(input[name=to][value=closed])").await;
     assert!(p.c.find(Locator::Css("form:has(input[name=to][value=closed])")).await.is_err(), "a closed episode offers no more steps");
+    p.sign_out().await;
+
+    // A facilitator's home page (their own screens come with the co-production work).
+    p.sign_in("facilitator").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/home");
     p.sign_out().await;
 
     // The referrer reads the messages back: accepted (with its SNOMED CT code), plan, closed.

@@ -269,6 +269,7 @@ field-risks = Risks
 field-risks-hint = Anything a link worker visiting or calling should know.
 field-safeguarding = There is a safeguarding concern
 field-source = You are
+field-referrer-role = Referrer's role
 field-referrer-organisation = Practice or organisation
 field-referrer-contact = How the link worker can reach you
 field-referrer-contact-hint = A phone number or email address.

@@ -269,6 +269,7 @@ field-risks = Riesgos
 field-risks-hint = Todo lo que deba saber un profesional de enlace que vaya a visitar o llamar a la persona.
 field-safeguarding = Hay una preocupación de protección (salvaguarda)
 field-source = Perfil de quien deriva
+field-referrer-role = Perfil de quien deriva
 field-referrer-organisation = Centro de salud u organización
 field-referrer-contact = Cómo puede contactarle el profesional de enlace
 field-referrer-contact-hint = Un número de teléfono o una dirección de correo electrónico.

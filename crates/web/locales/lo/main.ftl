@@ -266,6 +266,7 @@ field-risks = ຄວາມສ່ຽງ
 field-risks-hint = ສິ່ງທີ່ເຈົ້າໜ້າທີ່ປະສານງານຄວນຮູ້ ກ່ອນໄປຢ້ຽມຢາມ ຫຼື ໂທຫາ
 field-safeguarding = ມີຄວາມກັງວົນດ້ານການປົກປ້ອງຄວາມປອດໄພ
 field-source = ປະເພດຜູ້ສົ່ງຕໍ່
+field-referrer-role = ປະເພດຜູ້ສົ່ງຕໍ່
 field-referrer-organisation = ຄລີນິກ ຫຼື ອົງການຈັດຕັ້ງ
 field-referrer-contact = ວິທີທີ່ເຈົ້າໜ້າທີ່ປະສານງານຈະຕິດຕໍ່ທ່ານໄດ້
 field-referrer-contact-hint = ເບີໂທລະສັບ ຫຼື ທີ່ຢູ່ອີເມວ

@@ -326,7 +326,7 @@ async fn episode_view(
     let r = &ep.referral;
     let mut referral_rows = vec![];
     push(&mut referral_rows, "field-sent", Some(t.date(&ep.received_at)));
-    push(&mut referral_rows, "field-source", Some(t.code("source-", r.source.as_str())));
+    push(&mut referral_rows, "field-referrer-role", Some(t.code("source-", r.source.as_str())));
     push(&mut referral_rows, "field-referrer", [r.referrer_name.clone(), r.referrer_organisation.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ").into());
     push(&mut referral_rows, "field-referrer-contact", r.referrer_contact.clone());
     push(&mut referral_rows, "field-details", r.details.clone());
