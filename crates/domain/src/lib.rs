@@ -6,6 +6,7 @@
 pub mod geo;
 pub mod hsds;
 pub mod id;
+pub mod instrument;
 pub mod pathway;
 pub mod schedule;
 pub mod search;
