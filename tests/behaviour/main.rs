@@ -9,6 +9,7 @@ mod web_app;
 mod directory_store;
 mod cli;
 mod hsds_api;
+mod instruments;
 mod import_export;
 mod pathway;
 mod search_follow;
