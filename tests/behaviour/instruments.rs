@@ -6,7 +6,7 @@
 use linkwork_domain::instrument::{built_in, score, Answer, Answers, Instrument, ItemKind, SWEMWBS};
 use linkwork_fhir::{observations, questionnaire, questionnaire_response, Response};
 
-fn validator_available() -> bool {
+pub fn validator_available() -> bool {
     let ok = std::process::Command::new("python3").args(["-c", "import fhir.resources.R4B"]).output().map(|o| o.status.success()).unwrap_or(false);
     if !ok && std::env::var("LINKWORK_REQUIRE_TOOLS").is_ok() {
         panic!("the FHIR validator is missing: python3 -m pip install fhir.resources (.ci/run does)");

@@ -88,7 +88,7 @@ fn id(field: &str, raw: &str) -> ApiResult<String> {
 }
 
 /// The version in `If-Match` ("3", W/"3" or 3), if any.
-fn if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
+pub(crate) fn if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
     let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };
     let s = v.to_str().unwrap_or("").trim();
     let s = s.strip_prefix("W/").unwrap_or(s).trim_matches('"');

@@ -129,6 +129,7 @@ fn describe(action: Action) -> &'static str {
         Action::ExportPerson => "exporting a person's record",
         Action::ErasePerson => "erasing a person's record",
         Action::ReadAggregates => "reading indicators",
+        Action::ManageInstruments => "loading screening and outcome instruments",
     }
 }
 

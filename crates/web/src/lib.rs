@@ -10,6 +10,7 @@ pub mod directory;
 pub mod error;
 pub mod hsds_api;
 pub mod i18n;
+pub mod measures_api;
 pub mod openapi;
 pub mod pages;
 mod session_pages;
@@ -110,6 +111,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(axum::middleware::from_fn_with_state(state.clone(), ui::error_pages)),
         )
         .merge(api_v1::routes())
+        .merge(measures_api::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .fallback(|| async { error::ApiError::not_found("page at this address") })

@@ -5,7 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::api_v1;
+use crate::{api_v1, measures_api};
 
 struct Bearer;
 
@@ -20,7 +20,7 @@ impl Modify for Bearer {
 #[openapi(
     info(
         title = "Linkwork pathway API",
-        description = "Referrals to link workers, casework, consent, onward referrals to community organisations and the audit trail. Errors are RFC 9457 problem details. Writes to records others may edit take the version read in If-Match."
+        description = "Referrals to link workers, casework, consent, onward referrals to community organisations, screening and outcome measures (FHIR R4 Questionnaires, QuestionnaireResponses and Observations) and the audit trail. Errors are RFC 9457 problem details. Writes to records others may edit take the version read in If-Match."
     ),
     modifiers(&Bearer),
     paths(
@@ -34,6 +34,10 @@ impl Modify for Bearer {
         api_v1::add_follow_up, api_v1::complete_follow_up, api_v1::due_follow_ups, api_v1::caseload,
         api_v1::create_onward, api_v1::get_onward, api_v1::change_onward, api_v1::record_attendance, api_v1::inbox, api_v1::mark_read,
         api_v1::search_audit, api_v1::verify_audit,
+        measures_api::list_instruments, measures_api::load_instrument, measures_api::get_instrument,
+        measures_api::person_responses, measures_api::create_response, measures_api::import_response,
+        measures_api::get_response, measures_api::update_response, measures_api::response_observations,
+        measures_api::person_needs, measures_api::decide_need, measures_api::outcomes,
     )
 )]
 pub struct ApiDoc;

@@ -33,6 +33,13 @@ async fn every_endpoint_against_every_role(db: TestDb) {
     let eval = w.lw.ok(&format!("/api/v1/people/{pid}/consents"), json!({ "purpose": "evaluation", "method": "written" })).await;
     let person_etag = w.lw.get(&format!("/api/v1/people/{pid}")).await.etag();
     let to_erase = w.refer("Erin", "Erase").await;
+    let partial = w.lw.ok(&format!("/api/v1/people/{pid}/responses"), json!({ "instrument": "UCLA3", "answers": { "u1": ["often"] } })).await;
+    let rid = s(&partial["response"]["id"]).to_string();
+    let hvs = w.lw.ok(&format!("/api/v1/people/{pid}/responses"), json!({ "instrument": "HungerVitalSign", "answers": { "hvs1": ["LA28397-0"], "hvs2": ["LA28397-0"] }, "complete": true })).await;
+    let hvs_id = s(&hvs["response"]["id"]).to_string();
+    let proposed = w.lw.read(&format!("/api/v1/people/{pid}/needs")).await;
+    let nid = s(&proposed["proposed"][0]["id"]).to_string();
+    let swemwbs: Value = serde_json::from_str(linkwork_domain::instrument::SWEMWBS).unwrap();
 
     const ALL: &[&str] = &["admin", "gp", "lw", "provider", "provider2", "facilitator", "analyst"];
     const LW: &[&str] = &["lw"];
@@ -91,6 +98,18 @@ async fn every_endpoint_against_every_role(db: TestDb) {
         case(M::GET, v1("/audit"), None, ADMIN),
         case(M::GET, v1("/audit/verify"), None, ADMIN),
         case(M::POST, v1(&format!("/people/{}/erase", s(&to_erase["person_id"]))), Some(json!({})), ADMIN),
+        case(M::GET, v1("/instruments"), None, ALL),
+        case(M::GET, v1("/instruments/UCLA3"), None, ALL),
+        case(M::POST, v1("/instruments"), Some(swemwbs), ADMIN),
+        case(M::GET, v1(&format!("/people/{pid}/responses")), None, LW),
+        case(M::POST, v1(&format!("/people/{pid}/responses")), Some(json!({ "instrument": "PHQ2", "answers": {} })), LW),
+        case(M::POST, v1(&format!("/people/{pid}/responses/fhir")), Some(json!({ "resourceType": "QuestionnaireResponse", "questionnaire": "http://linkwork.example/fhir/Questionnaire/ucla-3", "status": "in-progress" })), LW),
+        case(M::GET, v1(&format!("/responses/{rid}")), None, LW),
+        case(M::PUT, v1(&format!("/responses/{rid}")), Some(json!({ "answers": { "u1": ["often"] } })), LW),
+        case(M::GET, v1(&format!("/responses/{hvs_id}/observations")), None, LW),
+        case(M::GET, v1(&format!("/people/{pid}/needs")), None, LW),
+        case(M::POST, v1(&format!("/proposed-needs/{nid}")), Some(json!({ "decision": "confirm" })), LW),
+        case(M::GET, v1(&format!("/people/{pid}/outcomes")), None, LW),
     ];
 
     let users: Vec<(&str, &Client)> =

@@ -7,6 +7,7 @@ mod audit;
 mod input;
 mod journey;
 mod machines;
+mod measures;
 mod openapi;
 
 use std::sync::OnceLock;

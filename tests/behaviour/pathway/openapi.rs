@@ -47,6 +47,15 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/messages/{id}/read", &["post"]),
     ("/api/v1/audit", &["get"]),
     ("/api/v1/audit/verify", &["get"]),
+    ("/api/v1/instruments", &["get", "post"]),
+    ("/api/v1/instruments/{id}", &["get"]),
+    ("/api/v1/people/{id}/responses", &["get", "post"]),
+    ("/api/v1/people/{id}/responses/fhir", &["post"]),
+    ("/api/v1/responses/{id}", &["get", "put"]),
+    ("/api/v1/responses/{id}/observations", &["get"]),
+    ("/api/v1/people/{id}/needs", &["get"]),
+    ("/api/v1/proposed-needs/{id}", &["post"]),
+    ("/api/v1/people/{id}/outcomes", &["get"]),
 ];
 
 async fn the_openapi_document_is_valid_and_complete(db: TestDb) {

@@ -37,10 +37,12 @@ pub enum Action {
     ErasePerson,
     /// De-identified counts and indicators.
     ReadAggregates,
+    /// Load and retire screening and outcome instruments.
+    ManageInstruments,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::CreateReferral,
@@ -54,6 +56,7 @@ impl Action {
         Action::ExportPerson,
         Action::ErasePerson,
         Action::ReadAggregates,
+        Action::ManageInstruments,
     ];
 }
 
@@ -61,7 +64,7 @@ impl Action {
 pub fn role_permits(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
-        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates),
+        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates | ManageInstruments),
         Role::Referrer => matches!(action, CreateReferral | ReadOwnReferrals),
         Role::LinkWorker => matches!(
             action,

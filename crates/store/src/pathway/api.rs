@@ -277,4 +277,46 @@ impl Store {
     pub async fn erase_person(&self, a: &Actor, id: &str) -> PResult<()> {
         tx!(self, erase_person(a, id))
     }
+
+    // Screening and outcome measures ------------------------------------------------------------
+
+    /// Loads an instrument definition (already checked); answers whether it was new.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn load_instrument(&self, a: &Actor, url: &str, version: &str, name: &str, title: &str, definition: &serde_json::Value, built_in: bool) -> PResult<(InstrumentRecord, bool)> {
+        tx!(self, load_instrument(a, url, version, name, title, definition, built_in))
+    }
+    pub async fn list_instruments(&self) -> PResult<Vec<InstrumentRecord>> {
+        read!(self, list_instruments())
+    }
+    pub async fn find_instrument(&self, id_or_name: &str) -> PResult<InstrumentRecord> {
+        read!(self, find_instrument(id_or_name))
+    }
+    #[allow(clippy::too_many_arguments)]
+    pub async fn save_response(
+        &self,
+        a: &Actor,
+        person_id: &str,
+        episode_id: Option<&str>,
+        instrument_id: &str,
+        timepoint: &str,
+        answers: &serde_json::Value,
+        keep: Option<&ScoresToKeep>,
+    ) -> PResult<ResponseRecord> {
+        tx!(self, save_response(a, person_id, episode_id, instrument_id, timepoint, answers, keep))
+    }
+    pub async fn update_response(&self, a: &Actor, id: &str, version: Option<i64>, answers: &serde_json::Value, keep: Option<&ScoresToKeep>) -> PResult<ResponseRecord> {
+        tx!(self, update_response(a, id, version, answers, keep))
+    }
+    pub async fn get_response(&self, a: &Actor, id: &str) -> PResult<ResponseRecord> {
+        tx!(self, get_response(a, id))
+    }
+    pub async fn person_responses(&self, a: &Actor, person_id: &str) -> PResult<Vec<ResponseRecord>> {
+        tx!(self, person_responses(a, person_id))
+    }
+    pub async fn person_needs(&self, a: &Actor, person_id: &str) -> PResult<(Vec<ProposedNeed>, Vec<PersonNeed>)> {
+        tx!(self, person_needs(a, person_id))
+    }
+    pub async fn decide_need(&self, a: &Actor, id: &str, confirm: bool) -> PResult<ProposedNeed> {
+        tx!(self, decide_need(a, id, confirm))
+    }
 }

@@ -26,6 +26,7 @@ mod sq {
     use sqlx::sqlite::{SqliteConnection as Conn, SqliteRow as DbRow};
     const IS_PG: bool = false;
     include!("ops.rs");
+    include!("measures_ops.rs");
 }
 
 /// The PostgreSQL copy of the operations.
@@ -34,6 +35,7 @@ mod pg {
     use sqlx::postgres::{PgConnection as Conn, PgRow as DbRow};
     const IS_PG: bool = true;
     include!("ops.rs");
+    include!("measures_ops.rs");
 }
 
 /// Why a pathway operation did not happen, in terms the web layer maps to problem details.

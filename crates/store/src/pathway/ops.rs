@@ -1500,6 +1500,12 @@ pub(super) async fn export_person(c: &mut Conn, a: &Actor, id: &str) -> PResult<
         }
     }
     let accesses: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE person_id = $1").bind(id).fetch_one(&mut *c).await?;
+    let rows = sqlx::query(&format!("{RESPONSE_SELECT} WHERE r.person_id = $1 ORDER BY r.authored_at")).bind(id).fetch_all(&mut *c).await?;
+    let mut responses = Vec::new();
+    for r in &rows {
+        responses.push(response_from(c, r).await?);
+    }
+    let needs: Vec<(String, String)> = sqlx::query_as("SELECT need, source FROM person_need WHERE person_id = $1 ORDER BY need").bind(id).fetch_all(&mut *c).await?;
     audit(c, a, "export", "person", Some(id), Some(id)).await?;
     Ok(serde_json::json!({
         "exported_at": now(),
@@ -1507,6 +1513,8 @@ pub(super) async fn export_person(c: &mut Conn, a: &Actor, id: &str) -> PResult<
         "consents": consents,
         "episodes": episodes,
         "case_notes": notes,
+        "questionnaire_responses": responses,
+        "needs": needs.iter().map(|(n, src)| serde_json::json!({ "need": n, "source": src })).collect::<Vec<_>>(),
         "audit_entries_about_this_person": accesses,
     }))
 }
@@ -1548,6 +1556,8 @@ pub(super) async fn erase_person(c: &mut Conn, a: &Actor, id: &str) -> PResult<(
     .bind(id)
     .execute(&mut *c)
     .await?;
+    // What they answered goes; their scores stay, for de-identified outcome counts.
+    sqlx::query("UPDATE questionnaire_response SET answers = '{}', updated_at = $1, version = version + 1 WHERE person_id = $2").bind(&t).bind(id).execute(&mut *c).await?;
     let episodes: Vec<(String, String)> = sqlx::query_as("SELECT id, referral FROM episode WHERE person_id = $1").bind(id).fetch_all(&mut *c).await?;
     for (eid, referral) in &episodes {
         let mut r: ReferralDetails = serde_json::from_str(referral)?;

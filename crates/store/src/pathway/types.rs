@@ -437,3 +437,99 @@ pub struct AuditFilter {
     pub limit: i64,
     pub offset: i64,
 }
+
+/// A loaded instrument: its definition as given, and what identifies it.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct InstrumentRecord {
+    pub id: String,
+    /// The Questionnaire's canonical URL.
+    pub url: String,
+    pub version: String,
+    pub name: String,
+    pub title: String,
+    /// `{"questionnaire": …, "scoring": …}`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub definition: serde_json::Value,
+    pub built_in: bool,
+    pub retired: bool,
+    pub loaded_at: String,
+}
+
+/// A score kept with its response.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StoredScore {
+    pub score_id: String,
+    pub raw: f64,
+    pub value: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub positive: Option<bool>,
+    pub at: String,
+}
+
+/// A person's answers to an instrument (a QuestionnaireResponse), with its scores once complete.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResponseRecord {
+    pub id: String,
+    pub person_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub episode_id: Option<String>,
+    pub instrument_id: String,
+    pub instrument_name: String,
+    /// screening, baseline or follow_up.
+    pub timepoint: String,
+    /// in-progress or completed.
+    pub status: String,
+    /// Answers by linkId: a list of codes, a number, a boolean or text.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub answers: serde_json::Value,
+    pub authored_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+    pub scores: Vec<StoredScore>,
+    pub version: i64,
+}
+
+/// A need a positive screen proposed, until a link worker confirms or dismisses it.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProposedNeed {
+    pub id: String,
+    pub person_id: String,
+    pub response_id: String,
+    /// A needs code.
+    pub need: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sdoh_category: Option<String>,
+    /// The instrument's domain that screened positive.
+    pub domain: String,
+    /// proposed, confirmed or dismissed.
+    pub status: String,
+    pub proposed_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided_at: Option<String>,
+}
+
+/// A need confirmed on a person's record.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonNeed {
+    pub need: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sdoh_category: Option<String>,
+    /// "screening" or "link_worker".
+    pub source: String,
+    pub recorded_at: String,
+}
+
+/// What a completed response scored, for the store to keep.
+#[derive(Clone, Debug, Default)]
+pub struct ScoresToKeep {
+    pub scores: Vec<StoredScore>,
+    /// (domain, need, SDOH category) of each positive domain that proposes a need.
+    pub proposals: Vec<(String, String, Option<String>)>,
+}
