@@ -32,7 +32,7 @@ fn run(args: &[&str], data: &std::path::Path) -> std::process::Output {
 fn help_lists_every_command_in_plain_words() {
     let out = Command::new(linkwork()).arg("--help").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    for cmd in ["serve", "demo", "import", "export", "migrate", "gen", "user", "audit"] {
+    for cmd in ["serve", "demo", "import", "export", "migrate", "gen", "user", "audit", "instrument"] {
         assert!(text.contains(cmd), "--help mentions {cmd}:\n{text}");
     }
     let out = Command::new(linkwork()).args(["import", "hsds", "--help"]).output().unwrap();
@@ -192,4 +192,28 @@ fn the_first_start_creates_the_administrator_and_prints_its_password_once() {
     assert!(!second.iter().any(|l| l.contains("password")), "{second:?}");
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn an_administrator_loads_an_instrument_and_a_broken_one_is_refused_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    let swemwbs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/domain/instruments/licensed/swemwbs.json");
+    let out = run(&["instrument", "load", swemwbs.to_str().unwrap()], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Loaded Short Warwick-Edinburgh Mental Wellbeing Scale"));
+    let mut def: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&swemwbs).unwrap()).unwrap();
+    def["scoring"]["scores"][0]["lookup"].as_object_mut().unwrap().remove("35");
+    def["questionnaire"]["version"] = serde_json::json!("2");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, def.to_string()).unwrap();
+    let out = run(&["instrument", "load", broken.to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("was refused") && err.contains("scoring.scores[0].lookup: has no value for the raw score 35"), "{err}");
+    let out = run(&["instrument", "list"], dir.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    for name in ["SWEMWBS", "AHCHRSNCore", "UCLA3"] {
+        assert!(text.contains(name), "{text}");
+    }
+    assert!(!text.contains("SWEMWBS            2"), "the broken version was not loaded: {text}");
 }

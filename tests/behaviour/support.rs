@@ -89,7 +89,7 @@ impl TestApp {
         let store = db.store().await;
         let directory = Directory::new(store, None).expect("a search index");
         let state = AppState::new(directory, WebConfig { pseudo_language: true, ..WebConfig::default() });
-        linkwork_web::measures_api::ensure_built_in(&state).await.expect("the built-in instruments load");
+        linkwork_web::measures_api::ensure_built_in(state.store()).await.expect("the built-in instruments load");
         let server = linkwork_web::serve("127.0.0.1:0".parse().unwrap(), state.clone()).await.expect("the server starts");
         TestApp { db, addr: server.addr, state, http: reqwest::Client::new() }
     }

@@ -5,6 +5,7 @@ mod config;
 mod export;
 mod gen;
 mod import;
+mod instruments;
 mod serve;
 mod users;
 
@@ -75,6 +76,9 @@ enum Command {
     /// Check the audit log
     #[command(subcommand)]
     Audit(users::AuditCommand),
+    /// Load and list screening and outcome instruments
+    #[command(subcommand)]
+    Instrument(instruments::InstrumentCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -137,6 +141,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<std::process::E
         Command::Gen(args) => gen::run(&config, args).await.map(|_| ExitCode::SUCCESS),
         Command::User(cmd) => users::run(&config, cmd).await.map(|_| ExitCode::SUCCESS),
         Command::Audit(cmd) => users::audit(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
+        Command::Instrument(cmd) => instruments::run(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
     }
 }
 

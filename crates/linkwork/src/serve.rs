@@ -21,7 +21,7 @@ async fn start(config: &Config) -> anyhow::Result<(linkwork_web::Server, AppStat
     }
     let state = AppState::new(directory, web_config(config));
     crate::users::first_run_admin(&state).await?;
-    linkwork_web::measures_api::ensure_built_in(&state).await?;
+    linkwork_web::measures_api::ensure_built_in(state.store()).await?;
     let server = linkwork_web::serve(config.listen, state.clone()).await?;
     Ok((server, state))
 }

@@ -41,12 +41,12 @@ fn id(field: &str, raw: &str) -> ApiResult<String> {
 }
 
 /// Loads the shipped instruments into the store, once (a changed definition needs a new version).
-pub async fn ensure_built_in(state: &AppState) -> anyhow::Result<()> {
+pub async fn ensure_built_in(store: &linkwork_store::Store) -> anyhow::Result<()> {
     let a = Actor::system("built-in instruments");
     for (file, src) in instrument::BUILT_IN {
         let def: Value = serde_json::from_str(src).map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
         let ins = Instrument::parse(&def).map_err(|e| anyhow::anyhow!("{file}: {e:?}"))?;
-        state.store().load_instrument(&a, &ins.url, &ins.version, &ins.name, &ins.title, &def, true).await.map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
+        store.load_instrument(&a, &ins.url, &ins.version, &ins.name, &ins.title, &def, true).await.map_err(|e| anyhow::anyhow!("{file}: {e}"))?;
     }
     Ok(())
 }
