@@ -89,6 +89,15 @@ impl<'a> Walk<'a> {
         self.check(url.path()).await;
     }
 
+    /// Presses one button (a form with several), waits for the page it leads to and checks it.
+    async fn press(&mut self, button_css: &str) {
+        let old = self.c.find(Locator::Css("html")).await.unwrap();
+        self.c.find(Locator::Css(button_css)).await.unwrap_or_else(|_| panic!("no {button_css}")).click().await.unwrap();
+        wait_for_new_page(self.c, old).await;
+        let url = self.c.current_url().await.unwrap();
+        self.check(url.path()).await;
+    }
+
     async fn fill(&self, id: &str, value: &str) {
         let el = self.c.find(Locator::Id(id)).await.unwrap_or_else(|_| panic!("no #{id}"));
         el.clear().await.unwrap();
@@ -587,4 +596,67 @@ async fn wait_for_new_page(c: &Client, old: fantoccini::elements::Element) {
 /// Every text value of the fixture directory: names, descriptions, addresses are data.
 fn directory_text(w: &World) -> Vec<String> {
     w.f.batch.records.iter().flat_map(|r| r.values().filter_map(|(_, v)| v.as_str().map(str::to_string)).collect::<Vec<_>>()).collect()
+}
+
+/// Every text of the built-in instruments: questions and answers are data, loaded as definitions.
+fn instrument_text() -> Vec<String> {
+    let mut out = vec![];
+    for ins in linkwork_domain::instrument::built_in() {
+        out.push(ins.title.clone());
+        out.extend(ins.scoring.licence.clone());
+        out.extend(ins.scoring.scores.iter().map(|s| s.display.clone()));
+        for i in &ins.items {
+            out.push(i.text.clone());
+            if let linkwork_domain::instrument::ItemKind::Choice { options, .. } = &i.kind {
+                out.extend(options.iter().map(|o| o.display.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// A link worker screens a person on a phone, saves part-way and carries on, confirms the need
+/// the screen proposes, and measures loneliness twice: the person's page charts the change.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_worker_screens_confirms_a_need_and_sees_the_change() {
+    let w = World::new(TestDb::sqlite().await.unwrap()).await;
+    let ep = w.refer("Rosa", "Martinez").await;
+    let episode = ep["id"].as_str().unwrap().to_string();
+    w.to_assessed(&episode).await;
+    let b = Browser::start_with(true).await;
+    b.phone_viewport(360, 740).await;
+    let extra: Vec<String> = instrument_text();
+    let extra: Vec<&str> = extra.iter().map(String::as_str).chain(["Lonely since her husband died; would like to walk.", "01632 960 001", "es"]).collect();
+    let mut p = pseudo_walk(&b, &w, &extra).await;
+    p.sign_in("lw").await;
+    p.go(&format!("/episodes/{episode}/measures?instrument=HungerVitalSign")).await;
+    // The first question only, saved for later.
+    p.tick("a-hvs1-2").await;
+    p.press("main form button[value=later]").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), format!("/episodes/{episode}"));
+    p.press("#measures ~ ul a[href*='/measures/']").await;
+    assert_eq!(p.c.find(Locator::Id("a-hvs1-2")).await.unwrap().prop("checked").await.unwrap().as_deref(), Some("true"), "the saved answer is there");
+    // Scoring with a question unanswered says which, next to it.
+    p.press("main form button[value=score]").await;
+    assert!(!p.text("#answers-hvs2-error").await.is_empty());
+    p.tick("a-hvs2-3").await;
+    p.press("main form button[value=score]").await;
+    // "Sometimes true" to the first: food insecurity proposed; confirmed onto the record.
+    p.submit("#proposed-h ~ ul form:has(input[value=confirm])").await;
+    assert!(p.c.find(Locator::Id("proposed-h")).await.is_err(), "nothing left to decide");
+    assert!(p.text("main").await.contains(&message("en", "need-food")));
+
+    // Loneliness at the start and at follow-up.
+    for (timepoint, answers) in [("baseline", ["3", "3", "2"]), ("follow_up", ["2", "1", "2"])] {
+        p.go(&format!("/episodes/{episode}/measures?instrument=UCLA3&timepoint={timepoint}")).await;
+        for (q, a) in ["u1", "u2", "u3"].iter().zip(answers) {
+            p.tick(&format!("a-{q}-{a}")).await;
+        }
+        p.press("main form button[value=score]").await;
+    }
+    let chart = p.text("figure.chart").await;
+    assert!(chart.contains("improved") && chart.contains('8') && chart.contains('5'), "{chart}");
+    let label = p.c.find(Locator::Css("figure.chart svg")).await.unwrap().attr("aria-label").await.unwrap().unwrap();
+    assert!(label.contains("2 measurements"), "{label}");
+    b.close().await;
 }

@@ -269,6 +269,12 @@ impl Tr {
         self.mark(self.decimal(n, 0))
     }
 
+    /// A number with `digits` decimals in the language's form ("19.25", "19,25").
+    pub fn fixed(&self, v: f64, digits: i16) -> String {
+        let scaled = (v * 10f64.powi(digits as i32)).round() as i64;
+        self.mark(self.decimal(scaled, -digits))
+    }
+
     /// `n` × 10^`pow10` in the language's form, unmarked (for use inside a message).
     fn decimal(&self, n: i64, pow10: i16) -> String {
         let mut d = Decimal::from(n);

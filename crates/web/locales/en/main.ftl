@@ -666,3 +666,40 @@ timeline-attended = { $service }: attended the session of { $date }
 timeline-missed = { $service }: missed the session of { $date }
 timeline-follow-up-done = Follow-up done: { $purpose }
 timeline-note = Case note written
+
+## Screening and outcome measures
+
+episode-measures = Screening and measures
+measure-new = Screen or measure
+measure-choose = Questionnaire
+measure-open = Open
+measure-score = Save and score
+measure-save-later = Save and finish later
+measure-continue = carry on
+measure-range = From { $min } to { $max }.
+measures-none = No screening or measures yet.
+needs-proposed = Needs the screening suggests
+needs-on-record = Needs on their record:
+need-confirm = Confirm: { $need }
+need-dismiss = Dismiss: { $need }
+field-timepoint = When in the support
+field-score = Score
+timepoint-screening = Screening
+timepoint-baseline = Baseline
+timepoint-follow-up = Follow-up
+score-value = { $score }: { $value }
+chart-summary = { $count ->
+    [one] One measurement: { $last }.
+   *[other] { $count } measurements, from { $first } to { $last }.
+}
+change-improved = improved
+change-no-change = no change
+change-worse = worse
+err-not-a-number = Enter a number.
+err-answer-not-offered = Choose one of the answers given.
+err-answer-needed = Answer this question to score the questionnaire, or save and finish later.
+done-measure-saved = The answers were saved; carry on when you are ready.
+done-measure-scored = The answers were scored.
+done-need-confirmed = The need is now on their record.
+done-need-dismissed = The suggestion was dismissed.
+no = No

@@ -666,3 +666,40 @@ timeline-attended = { $service }: asistió a la sesión del { $date }
 timeline-missed = { $service }: faltó a la sesión del { $date }
 timeline-follow-up-done = Seguimiento hecho: { $purpose }
 timeline-note = Nota del caso escrita
+
+## Cribado y medidas de resultados
+
+episode-measures = Cribado y medidas
+measure-new = Hacer un cribado o una medida
+measure-choose = Cuestionario
+measure-open = Abrir
+measure-score = Guardar y puntuar
+measure-save-later = Guardar y terminar más tarde
+measure-continue = continuar
+measure-range = De { $min } a { $max }.
+measures-none = Todavía no hay cribados ni medidas.
+needs-proposed = Necesidades que sugiere el cribado
+needs-on-record = Necesidades en su registro:
+need-confirm = Confirmar: { $need }
+need-dismiss = Descartar: { $need }
+field-timepoint = Momento del apoyo
+field-score = Puntuación
+timepoint-screening = Cribado
+timepoint-baseline = Línea de base
+timepoint-follow-up = Seguimiento
+score-value = { $score }: { $value }
+chart-summary = { $count ->
+    [one] Una medición: { $last }.
+   *[other] { $count } mediciones, de { $first } a { $last }.
+}
+change-improved = mejoró
+change-no-change = sin cambios
+change-worse = empeoró
+err-not-a-number = Escriba un número.
+err-answer-not-offered = Elija una de las respuestas ofrecidas.
+err-answer-needed = Responda a esta pregunta para puntuar el cuestionario, o guárdelo y termine más tarde.
+done-measure-saved = Se guardaron las respuestas; continúe cuando esté listo.
+done-measure-scored = Se puntuaron las respuestas.
+done-need-confirmed = La necesidad ya está en su registro.
+done-need-dismissed = Se descartó la sugerencia.
+no = No

@@ -654,3 +654,37 @@ timeline-attended = { $service }: ເຂົ້າຮ່ວມກິດຈະກ�
 timeline-missed = { $service }: ບໍ່ໄດ້ເຂົ້າຮ່ວມກິດຈະກຳວັນທີ { $date }
 timeline-follow-up-done = ຕິດຕາມແລ້ວ: { $purpose }
 timeline-note = ຂຽນບັນທຶກກໍລະນີແລ້ວ
+
+## ການກວດຄັດກອງ ແລະ ການວັດແທກຜົນ
+
+episode-measures = ການກວດຄັດກອງ ແລະ ການວັດແທກ
+measure-new = ກວດຄັດກອງ ຫຼື ວັດແທກ
+measure-choose = ແບບສອບຖາມ
+measure-open = ເປີດ
+measure-score = ບັນທຶກ ແລະ ໃຫ້ຄະແນນ
+measure-save-later = ບັນທຶກ ແລະ ເຮັດຕໍ່ພາຍຫຼັງ
+measure-continue = ເຮັດຕໍ່
+measure-range = ແຕ່ { $min } ຫາ { $max }
+measures-none = ຍັງບໍ່ມີການກວດຄັດກອງ ຫຼື ການວັດແທກ
+needs-proposed = ຄວາມຕ້ອງການທີ່ການກວດຄັດກອງແນະນຳ
+needs-on-record = ຄວາມຕ້ອງການໃນບັນທຶກ:
+need-confirm = ຢືນຢັນ: { $need }
+need-dismiss = ປະຕິເສດ: { $need }
+field-timepoint = ໄລຍະຂອງການຊ່ວຍເຫຼືອ
+field-score = ຄະແນນ
+timepoint-screening = ການກວດຄັດກອງ
+timepoint-baseline = ພື້ນຖານເລີ່ມຕົ້ນ
+timepoint-follow-up = ການຕິດຕາມ
+score-value = { $score }: { $value }
+chart-summary = ວັດແທກ { $count } ຄັ້ງ, ແຕ່ { $first } ຫາ { $last }
+change-improved = ດີຂຶ້ນ
+change-no-change = ບໍ່ປ່ຽນແປງ
+change-worse = ຮ້າຍລົງ
+err-not-a-number = ກະລຸນາປ້ອນຕົວເລກ
+err-answer-not-offered = ເລືອກໜຶ່ງໃນຄຳຕອບທີ່ໃຫ້ໄວ້
+err-answer-needed = ຕອບຄຳຖາມນີ້ເພື່ອໃຫ້ຄະແນນແບບສອບຖາມ ຫຼື ບັນທຶກແລ້ວເຮັດຕໍ່ພາຍຫຼັງ
+done-measure-saved = ບັນທຶກຄຳຕອບແລ້ວ; ເຮັດຕໍ່ເມື່ອພ້ອມ
+done-measure-scored = ໃຫ້ຄະແນນຄຳຕອບແລ້ວ
+done-need-confirmed = ຄວາມຕ້ອງການນີ້ຢູ່ໃນບັນທຶກແລ້ວ
+done-need-dismissed = ປະຕິເສດຄຳແນະນຳແລ້ວ
+no = ບໍ່

@@ -248,6 +248,7 @@ struct EpisodePage {
     events: Vec<Event>,
     steps: Vec<NextStep>,
     closures: Vec<Choice>,
+    measures: super::measures::MeasuresView,
     e: Errors,
 }
 
@@ -350,6 +351,8 @@ async fn episode_view(
         }
     }
     let closures = if status.is_open() { choices(&t, "closure-", ClosureReason::ALL.iter().map(|c| c.as_str()), "") } else { vec![] };
+    let (_, actor) = page.may(Action::WorkEpisodes)?;
+    let measures = super::measures::measures_view(state, &t, &actor, &ep.id, &ep.person_id).await?;
     let day = today().format("%Y-%m-%d").to_string();
     let view = EpisodePage {
         id: ep.id.clone(),
@@ -425,6 +428,7 @@ async fn episode_view(
         events: timeline(&t, &ep, &consents, &orgs, &notes),
         steps,
         closures,
+        measures,
         e,
         c: page.chrome,
     };

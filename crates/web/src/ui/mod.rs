@@ -9,6 +9,7 @@
 pub mod admin;
 pub mod casework;
 pub mod listings;
+pub mod measures;
 pub mod provider;
 pub mod referrer;
 
@@ -36,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .merge(casework::routes())
         .merge(provider::routes())
         .merge(listings::routes())
+        .merge(measures::routes())
         .merge(admin::routes())
 }
 
