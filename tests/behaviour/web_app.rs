@@ -270,6 +270,10 @@ async fn walk_the_pathway_on(lang: &'static str, db: TestDb) {
     p.go(&format!("/episodes/{episode}/plan")).await;
     let first = p.text("ol.results li h3").await;
     assert_eq!(first, "Tuesday walking group", "the person's interests and postcode find the walking group first");
+    if lang == "en" {
+        let why = p.text("ol.results li ul.reasons").await;
+        assert!(why.contains("Meets the need") && why.contains("Mentions walking"), "{why}");
+    }
     p.fill("message-1", "Looking forward to it").await;
     p.submit("ol.results li:first-child form[action$='/refer']").await;
     // No consent to share with the Ramblers yet: the page asks for it before anything is sent.

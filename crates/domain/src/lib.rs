@@ -7,6 +7,7 @@ pub mod geo;
 pub mod hsds;
 pub mod id;
 pub mod instrument;
+pub mod matching;
 pub mod pathway;
 pub mod schedule;
 pub mod search;

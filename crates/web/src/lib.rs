@@ -10,6 +10,7 @@ pub mod directory;
 pub mod error;
 pub mod hsds_api;
 pub mod i18n;
+pub mod matching;
 pub mod measures_api;
 pub mod openapi;
 pub mod pages;

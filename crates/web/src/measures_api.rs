@@ -34,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/people/{id}/needs", get(person_needs))
         .route("/api/v1/proposed-needs/{id}", post(decide_need))
         .route("/api/v1/people/{id}/outcomes", get(outcomes))
+        .route("/api/v1/episodes/{id}/matches", get(matches))
 }
 
 fn id(field: &str, raw: &str) -> ApiResult<String> {
@@ -409,4 +410,51 @@ pub async fn outcome_series(state: &AppState, responses: &[ResponseRecord]) -> A
         }
     }
     Ok(out)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MatchQuery {
+    /// Words to look for instead of the person's interests.
+    pub q: Option<String>,
+    /// How many (default 10, at most 50).
+    pub limit: Option<usize>,
+}
+
+/// A service ranked for a person, with why it fits.
+#[derive(Serialize, ToSchema)]
+pub struct MatchResult {
+    pub service_id: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
+    pub score: f64,
+    /// Each reason it fits, or counts against it (kind: need, interest, near, free, low_cost,
+    /// charges, language, not_in_language, accessible, access_not_stated, open_when_free,
+    /// places, full, waiting_list).
+    #[schema(value_type = Vec<Object>)]
+    pub fits: Vec<linkwork_domain::matching::Fit>,
+}
+
+/// Services for the person of an episode, ranked by their needs (through the taxonomy),
+/// interests, barriers, age, place and the services' capacity, each explained.
+#[utoipa::path(get, path = "/api/v1/episodes/{id}/matches", tag = "measures", params(("q" = Option<String>, Query), ("limit" = Option<usize>, Query)),
+    responses((status = 200, body = [MatchResult]), (status = 404, body = Problem)), security(("bearer" = [])))]
+async fn matches(State(state): State<AppState>, caller: Caller, Path(eid): Path<String>, Query(q): Query<MatchQuery>) -> ApiResult<Json<Vec<MatchResult>>> {
+    let a = caller.may(Action::WorkEpisodes)?;
+    let limit = q.limit.unwrap_or(10);
+    if !(1..=50).contains(&limit) {
+        return Err(ApiError::field("limit", "use 1 to 50"));
+    }
+    let ep = state.store().get_episode(&a, &id("id", &eid)?).await?;
+    let person = state.store().get_person(&a, &ep.person_id).await?;
+    let (_, confirmed) = state.store().person_needs(&a, &ep.person_id).await?;
+    let confirmed: Vec<String> = confirmed.into_iter().map(|n| n.need).collect();
+    let profile = crate::matching::profile(&state, &ep, &person, &confirmed, q.q.as_deref()).await;
+    let found = crate::matching::find(&state, &profile, limit).await?;
+    Ok(Json(
+        found
+            .into_iter()
+            .map(|m| MatchResult { service_id: m.doc.id.clone(), name: m.doc.name.clone(), organization: m.doc.organization.as_ref().map(|o| o.name.clone()), score: m.m.score, fits: m.m.fits })
+            .collect(),
+    ))
 }

@@ -37,7 +37,7 @@ impl Modify for Bearer {
         measures_api::list_instruments, measures_api::load_instrument, measures_api::get_instrument,
         measures_api::person_responses, measures_api::create_response, measures_api::import_response,
         measures_api::get_response, measures_api::update_response, measures_api::response_observations,
-        measures_api::person_needs, measures_api::decide_need, measures_api::outcomes,
+        measures_api::person_needs, measures_api::decide_need, measures_api::outcomes, measures_api::matches,
     )
 )]
 pub struct ApiDoc;

@@ -110,6 +110,7 @@ async fn every_endpoint_against_every_role(db: TestDb) {
         case(M::GET, v1(&format!("/people/{pid}/needs")), None, LW),
         case(M::POST, v1(&format!("/proposed-needs/{nid}")), Some(json!({ "decision": "confirm" })), LW),
         case(M::GET, v1(&format!("/people/{pid}/outcomes")), None, LW),
+        case(M::GET, v1(&format!("/episodes/{eid}/matches")), None, LW),
     ];
 
     let users: Vec<(&str, &Client)> =

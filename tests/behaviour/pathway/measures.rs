@@ -159,7 +159,28 @@ async fn fhir_export_validates_and_import_scores(db: TestDb) {
     assert!(r.body["errors"][0]["message"].as_str().unwrap().contains("'LA0000-0' is not one of its answers"), "{:#}", r.body);
 }
 
+/// Matching ranks the directory for the person: Rosa is referred for loneliness and exercise
+/// and wants to walk; the walking group meets a need, mentions walking and is near her.
+async fn matching_ranks_and_explains_services_for_the_person(db: TestDb) {
+    let w = World::new(db).await;
+    w.app.sync_index().await;
+    let ep = w.refer("Rosa", "Martinez").await;
+    let eid = s(&ep["id"]).to_string();
+    w.to_assessed(&eid).await;
+    let etag = w.lw.get(&format!("/api/v1/episodes/{eid}")).await.etag();
+    let r = w.lw.call(reqwest::Method::PUT, &format!("/api/v1/episodes/{eid}/assessment"), Some(json!({ "interests": ["walking"], "barriers": [{ "barrier": "cost", "support": [] }] })), Some(&etag)).await;
+    assert_eq!(r.status, 200, "{:#}", r.body);
+    let m = w.lw.read(&format!("/api/v1/episodes/{eid}/matches")).await;
+    let first = &m[0];
+    assert_eq!(first["name"], "Tuesday walking group", "{m:#}");
+    let kinds: Vec<&str> = first["fits"].as_array().unwrap().iter().map(|f| s(&f["kind"])).collect();
+    assert!(kinds.contains(&"need") && kinds.contains(&"interest"), "{kinds:?}");
+    assert_eq!(w.gp.get(&format!("/api/v1/episodes/{eid}/matches")).await.status, 403);
+    assert_eq!(w.lw.get(&format!("/api/v1/episodes/{eid}/matches?limit=0")).await.status, 400);
+}
+
 on_both_databases!(
+    matching_ranks_and_explains_services_for_the_person,
     screening_proposes_needs_that_a_link_worker_decides,
     outcomes_are_measured_against_the_baseline,
     administrators_load_instruments_and_broken_ones_are_refused,

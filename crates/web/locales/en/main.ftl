@@ -703,3 +703,11 @@ done-measure-scored = The answers were scored.
 done-need-confirmed = The need is now on their record.
 done-need-dismissed = The suggestion was dismissed.
 no = No
+
+## Matching
+
+fit-need = Meets the need “{ $need }” ({ $term })
+fit-charges = There is a charge
+fit-not-in-language = Not offered in { $language }
+fit-access-not-stated = Step-free access not stated
+plan-matched = Services that fit { $name }: needs, interests, barriers and place

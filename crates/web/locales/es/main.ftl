@@ -703,3 +703,11 @@ done-measure-scored = Se puntuaron las respuestas.
 done-need-confirmed = La necesidad ya está en su registro.
 done-need-dismissed = Se descartó la sugerencia.
 no = No
+
+## Búsqueda de servicios adecuados
+
+fit-need = Responde a la necesidad «{ $need }» ({ $term })
+fit-charges = Tiene un coste
+fit-not-in-language = No se ofrece en { $language }
+fit-access-not-stated = No indica acceso sin escalones
+plan-matched = Servicios adecuados para { $name }: necesidades, intereses, barreras y lugar

@@ -688,3 +688,11 @@ done-measure-scored = ໃຫ້ຄະແນນຄຳຕອບແລ້ວ
 done-need-confirmed = ຄວາມຕ້ອງການນີ້ຢູ່ໃນບັນທຶກແລ້ວ
 done-need-dismissed = ປະຕິເສດຄຳແນະນຳແລ້ວ
 no = ບໍ່
+
+## ການຈັບຄູ່ບໍລິການ
+
+fit-need = ຕອບສະໜອງຄວາມຕ້ອງການ "{ $need }" ({ $term })
+fit-charges = ມີຄ່າໃຊ້ຈ່າຍ
+fit-not-in-language = ບໍ່ມີໃນພາສາ { $language }
+fit-access-not-stated = ບໍ່ໄດ້ລະບຸທາງເຂົ້າທີ່ບໍ່ມີຂັ້ນໄດ
+plan-matched = ບໍລິການທີ່ເໝາະກັບ { $name }: ຄວາມຕ້ອງການ, ຄວາມສົນໃຈ, ອຸປະສັກ ແລະ ສະຖານທີ່

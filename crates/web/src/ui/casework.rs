@@ -15,7 +15,6 @@ use linkwork_domain::pathway::assessment::{Assessment, BarrierEntry, GoalInput, 
 use linkwork_domain::pathway::consent::{ConsentInput, ConsentPurpose};
 use linkwork_domain::pathway::episode::{next_statuses, ClosureReason, EpisodeStatus, TransitionRequest};
 use linkwork_domain::pathway::format_time;
-use linkwork_domain::search::{CostFilter, SearchQuery};
 use linkwork_domain::Id;
 use linkwork_store::pathway::{Consent, Episode, EpisodeFilter, OnwardRequest, Person};
 use serde::Deserialize;
@@ -772,28 +771,35 @@ async fn plan_view(state: &AppState, page: Page, ep: &Episode, person: &Person, 
     let language = q.language.clone().unwrap_or_else(|| if barrier("language") { person.details.language.clone().unwrap_or_default() } else { String::new() });
     let text = if first && q.q.is_empty() { a.interests.join(" ") } else { q.q.clone() };
     let point = if near.is_empty() { None } else { crate::hsds_api::postcode_centroid(state, &near).await.ok().flatten() };
-    let query = SearchQuery {
-        text: Some(text.clone()).filter(|s| !s.is_empty()),
-        near: point,
-        radius_m: point.map(|_| 10_000.0),
-        cost: free.then_some(CostFilter::LowCost),
-        language: Some(language.clone()).filter(|s| !s.is_empty()),
-        wheelchair,
-        limit: 10,
-        ..SearchQuery::default()
-    };
-    let results = state.directory.search(query).await.map_err(Fail::Api)?;
-    let candidates = results
-        .hits
-        .iter()
-        .map(|h| Candidate {
-            id: h.service_id.clone(),
-            name: h.name.clone(),
-            organisation: h.organization_name.clone().unwrap_or_default(),
-            place: [h.location_name.clone(), h.address.clone()].into_iter().flatten().collect::<Vec<_>>().join(", "),
-            snippet: h.snippet.clone().unwrap_or_default(),
-            reasons: h.reasons.iter().map(|r| crate::pages::reason_words(&t, r)).collect(),
-            href: format!("/directory/services/{}", h.service_id),
+    // The person's profile, with what the link worker changed on the form.
+    let (_, actor) = page.may(Action::WorkEpisodes)?;
+    let (_, confirmed) = state.store().person_needs(&actor, &ep.person_id).await?;
+    let confirmed: Vec<String> = confirmed.into_iter().map(|n| n.need).collect();
+    let mut profile = crate::matching::profile(state, ep, person, &confirmed, Some(&text)).await;
+    profile.location = point;
+    profile.barriers.retain(|b| !["cost", "physical_access", "language"].contains(&b.as_str()));
+    if free {
+        profile.barriers.push("cost".into());
+    }
+    if wheelchair {
+        profile.barriers.push("physical_access".into());
+    }
+    if !language.is_empty() {
+        profile.barriers.push("language".into());
+        profile.language = Some(language.clone());
+    }
+    let matched = crate::matching::find(state, &profile, 10).await.map_err(Fail::Api)?;
+    let total = matched.len();
+    let candidates = matched
+        .into_iter()
+        .map(|m| Candidate {
+            href: format!("/directory/services/{}", m.doc.id),
+            id: m.doc.id.clone(),
+            name: m.doc.name.clone(),
+            organisation: m.doc.organization.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+            place: m.place.clone(),
+            snippet: m.doc.description.as_deref().map(|d| d.chars().take(200).collect()).unwrap_or_default(),
+            reasons: m.m.fits.iter().map(|f| crate::matching::fit_words(&t, f)).collect(),
         })
         .collect();
     Ok(PlanPage {
@@ -804,7 +810,7 @@ async fn plan_view(state: &AppState, page: Page, ep: &Episode, person: &Person, 
         free,
         wheelchair,
         language,
-        total: t.t1("services-found", "count", results.total as i64),
+        total: t.t1("services-found", "count", total as i64),
         results: candidates,
         plan: ep.prescription.iter().map(|p| [p.service_name.clone(), p.activity.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ")).collect(),
         e,

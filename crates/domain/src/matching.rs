@@ -1,0 +1,399 @@
+//! Matching a person to services: a short, ranked list a link worker can trust, each result
+//! saying why it fits. Pure: the person's profile and candidate services (with their text score
+//! and distance from the search) in, ranked and explained services out.
+//!
+//! What counts, by default (every weight is configurable):
+//! - the person's needs, through a need → taxonomy mapping (keywords matched against the
+//!   service's taxonomy terms, so it works with the demo taxonomy, Open Eligibility and AIRS);
+//! - their interests, through the search's text score and the words found;
+//! - their barriers: cost (free or low cost first), distance or transport (nearer first, much
+//!   more strongly), language (services in their language), physical access (accessible sites);
+//! - age and other eligibility (a service that does not take their age is left out), a service
+//!   not running (left out), the times they are free, and places now (full ones sink, with the
+//!   reason shown).
+
+use std::collections::BTreeMap;
+
+use chrono::{NaiveDate, NaiveTime, Weekday};
+use serde::{Deserialize, Serialize};
+
+use crate::geo::Point;
+use crate::service::{CostLevel, ServiceDoc};
+
+/// What is known of the person.
+#[derive(Clone, Debug, Default)]
+pub struct Profile {
+    /// Needs codes (confirmed needs and the referral's reasons).
+    pub needs: Vec<String>,
+    /// Interests from "what matters to you", as words.
+    pub interests: Vec<String>,
+    /// Barriers codes (cost, distance_transport, language, physical_access, …).
+    pub barriers: Vec<String>,
+    pub age: Option<u32>,
+    pub location: Option<Point>,
+    /// The person's language (a code or name), when it is not English.
+    pub language: Option<String>,
+    /// Times the person is free.
+    pub free_at: Vec<(Weekday, NaiveTime)>,
+}
+
+impl Profile {
+    fn has(&self, barrier: &str) -> bool {
+        self.barriers.iter().any(|b| b == barrier)
+    }
+}
+
+/// One candidate from the search.
+#[derive(Clone, Debug)]
+pub struct Candidate<'a> {
+    pub doc: &'a ServiceDoc,
+    /// The search's relevance for the person's words (any scale; normalised over the set).
+    pub text_score: f32,
+    /// Distance from the person, metres, at the nearest site.
+    pub distance_m: Option<f64>,
+    /// The person's interest words the listing mentions.
+    pub words: Vec<String>,
+}
+
+/// Why a service fits (or what counts against it), for the link worker to read.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fit {
+    /// Meets a need, through one of its taxonomy terms.
+    Need { need: String, term: String },
+    Interest { words: Vec<String> },
+    Near { distance_m: f64 },
+    Free,
+    LowCost,
+    /// There is a charge, and cost is a barrier.
+    Charges,
+    Language { language: String },
+    /// Not offered in the person's language.
+    NotInLanguage { language: String },
+    Accessible,
+    /// Physical access is a barrier and the listing does not say the site is accessible.
+    AccessNotStated,
+    OpenWhenFree { day: Weekday, time: NaiveTime },
+    Places { available: f64 },
+    Full,
+    WaitingList { wait: String },
+}
+
+/// A ranked service.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Match {
+    pub service_id: String,
+    pub score: f64,
+    pub fits: Vec<Fit>,
+}
+
+/// The weights of each consideration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Weights {
+    pub need: f64,
+    pub interest: f64,
+    pub near: f64,
+    pub near_with_transport_barrier: f64,
+    /// Distance (metres) at which nearness counts half.
+    pub near_half_m: f64,
+    pub free_when_cost_barrier: f64,
+    pub low_cost_when_cost_barrier: f64,
+    pub charges_when_cost_barrier: f64,
+    pub language: f64,
+    pub not_in_language: f64,
+    pub accessible: f64,
+    pub access_not_stated: f64,
+    pub open_when_free: f64,
+    pub places: f64,
+    pub full: f64,
+    pub waiting_list: f64,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Weights {
+            need: 3.0,
+            interest: 2.5,
+            near: 1.5,
+            near_with_transport_barrier: 3.0,
+            near_half_m: 2500.0,
+            free_when_cost_barrier: 2.0,
+            low_cost_when_cost_barrier: 1.0,
+            charges_when_cost_barrier: -2.5,
+            language: 2.0,
+            not_in_language: -1.5,
+            accessible: 1.5,
+            access_not_stated: -1.0,
+            open_when_free: 1.0,
+            places: 0.3,
+            full: -2.5,
+            waiting_list: -0.7,
+        }
+    }
+}
+
+/// Needs → keywords found in the names (or codes) of taxonomy terms that meet them. Lower case;
+/// a keyword matches when a term's name contains it.
+pub type NeedTerms = BTreeMap<String, Vec<String>>;
+
+/// The default mapping, written for the demo taxonomy, Open Eligibility and AIRS (211) names.
+pub fn default_need_terms() -> NeedTerms {
+    let m: &[(&str, &[&str])] = &[
+        ("food", &["food", "meal", "pantry", "grocer", "nutrition"]),
+        ("transportation", &["transport", "dial-a-ride", "car scheme", "bus", "transit", "ride"]),
+        ("financial", &["money", "debt", "benefit", "financial", "income", "budget", "bill"]),
+        ("legal", &["legal", "law", "immigration", "asylum"]),
+        ("housing", &["housing", "home repair", "tenancy", "rent", "shelter"]),
+        ("homelessness", &["homeless", "shelter", "rough sleep"]),
+        ("utilities", &["energy", "utilit", "heating", "fuel", "electric", "keeping warm"]),
+        ("digital_access", &["digital", "device", "internet", "computer"]),
+        ("digital_literacy", &["digital skill", "digital inclusion", "computer class", "internet skill"]),
+        ("diet", &["healthy eating", "cooking", "nutrition", "weight"]),
+        ("exercise", &["physical activity", "exercise", "walking", "swimming", "dance", "sport", "fitness", "green gym"]),
+        ("smoking", &["smoking", "tobacco"]),
+        ("substance_use", &["alcohol", "drug", "substance", "addiction"]),
+        ("chronic_disease", &["long-term condition", "self-management", "diabetes", "lung", "heart", "dementia", "chronic"]),
+        ("mental_health", &["mental health", "wellbeing", "talking therap", "peer support", "counsel", "stress"]),
+        ("social_connection", &["social connection", "befriending", "lunch club", "coffee morning", "warm space", "social club", "men's shed", "companion", "lonel"]),
+        ("nature", &["nature", "gardening", "outdoor", "green gym", "conservation"]),
+        ("arts_culture", &["arts", "singing", "music", "art group", "craft", "reading", "heritage", "museum", "culture"]),
+        ("volunteering", &["volunteer"]),
+        ("employment", &["job", "employment", "work"]),
+        ("education", &["learning", "education", "esol", "class"]),
+        ("community_groups", &["social club", "community group", "coffee morning", "lunch club"]),
+        ("language", &["esol", "english language", "interpret", "translation"]),
+        ("safety", &["domestic abuse", "domestic violence", "safety"]),
+        ("elder_abuse", &["elder abuse", "adult protective", "safeguarding"]),
+    ];
+    m.iter().map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect())).collect()
+}
+
+/// The keywords of a need that match a term name, if any.
+fn need_term<'a>(terms: &NeedTerms, need: &str, doc: &'a ServiceDoc) -> Option<&'a str> {
+    let keys = terms.get(need)?;
+    doc.terms().map(|t| t.name.as_str()).find(|name| {
+        let n = name.to_lowercase();
+        keys.iter().any(|k| n.contains(k.as_str()))
+    })
+}
+
+fn language_matches(doc: &ServiceDoc, language: &str) -> bool {
+    let l = language.trim().to_lowercase();
+    let primary = l.split('-').next().unwrap_or(&l).to_string();
+    doc.language_keys().iter().any(|k| *k == l || *k == primary)
+}
+
+fn accessible(doc: &ServiceDoc) -> bool {
+    doc.service_at_locations.iter().filter_map(|s| s.location.as_ref()).any(|l| l.wheelchair_accessible())
+}
+
+/// Ranks the candidates for the person, best first, leaving out services the person cannot use
+/// (not running, or not for their age). Ties keep the search's order.
+pub fn rank(profile: &Profile, candidates: &[Candidate<'_>], terms: &NeedTerms, w: &Weights, today: NaiveDate) -> Vec<Match> {
+    let max_text = candidates.iter().map(|c| c.text_score).fold(0.0f32, f32::max);
+    let mut out: Vec<(usize, Match)> = vec![];
+    for (i, c) in candidates.iter().enumerate() {
+        let d = c.doc;
+        if d.status.as_deref().is_some_and(|s| s != "active") {
+            continue;
+        }
+        if let Some(age) = profile.age {
+            if !d.accepts_age(age as f64) {
+                continue;
+            }
+        }
+        let mut score = 0.0;
+        let mut fits = vec![];
+        let mut met = 0;
+        for need in &profile.needs {
+            if met >= 2 {
+                break;
+            }
+            if let Some(term) = need_term(terms, need, d) {
+                score += w.need;
+                met += 1;
+                fits.push(Fit::Need { need: need.clone(), term: term.to_string() });
+            }
+        }
+        // The search's relevance when it gives one (it may not, when it orders by distance),
+        // else the share of the person's words the listing mentions.
+        let relevance = if max_text > 0.0 { (c.text_score / max_text) as f64 } else { 0.0 };
+        let share = if profile.interests.is_empty() { 0.0 } else { (c.words.len() as f64 / profile.interests.len() as f64).min(1.0) };
+        if !c.words.is_empty() || relevance > 0.0 {
+            score += w.interest * relevance.max(share);
+            if !c.words.is_empty() {
+                fits.push(Fit::Interest { words: c.words.clone() });
+            }
+        }
+        if let Some(m) = c.distance_m {
+            let weight = if profile.has("distance_transport") { w.near_with_transport_barrier } else { w.near };
+            score += weight * w.near_half_m / (w.near_half_m + m);
+            fits.push(Fit::Near { distance_m: m });
+        }
+        let cost = d.cost_level();
+        if profile.has("cost") {
+            match cost {
+                CostLevel::Free => {
+                    score += w.free_when_cost_barrier;
+                    fits.push(Fit::Free);
+                }
+                CostLevel::LowCost => {
+                    score += w.low_cost_when_cost_barrier;
+                    fits.push(Fit::LowCost);
+                }
+                CostLevel::Paid => {
+                    score += w.charges_when_cost_barrier;
+                    fits.push(Fit::Charges);
+                }
+                CostLevel::Unknown => {}
+            }
+        } else if cost == CostLevel::Free {
+            fits.push(Fit::Free);
+        }
+        if let Some(lang) = profile.language.as_deref().filter(|l| !l.is_empty()) {
+            if language_matches(d, lang) {
+                score += w.language;
+                fits.push(Fit::Language { language: lang.to_string() });
+            } else if profile.has("language") {
+                score += w.not_in_language;
+                fits.push(Fit::NotInLanguage { language: lang.to_string() });
+            }
+        }
+        if profile.has("physical_access") {
+            if accessible(d) {
+                score += w.accessible;
+                fits.push(Fit::Accessible);
+            } else {
+                score += w.access_not_stated;
+                fits.push(Fit::AccessNotStated);
+            }
+        }
+        if !profile.free_at.is_empty() {
+            let sal = d.service_at_locations.first();
+            let hours = d.hours_at(sal, today);
+            if let Some((day, time)) = profile.free_at.iter().find(|(day, time)| hours.is_open_at(*day, *time)) {
+                score += w.open_when_free;
+                fits.push(Fit::OpenWhenFree { day: *day, time: *time });
+            }
+        }
+        match d.has_capacity() {
+            Some(false) => {
+                score += w.full;
+                fits.push(Fit::Full);
+            }
+            Some(true) => {
+                score += w.places;
+                fits.push(Fit::Places { available: d.available_places().unwrap_or(0.0) });
+            }
+            None => {}
+        }
+        if let Some(wait) = d.wait_time.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+            score += w.waiting_list;
+            fits.push(Fit::WaitingList { wait: wait.to_string() });
+        }
+        out.push((i, Match { service_id: d.id.clone(), score, fits }));
+    }
+    out.sort_by(|a, b| b.1.score.total_cmp(&a.1.score).then(a.0.cmp(&b.0)));
+    out.into_iter().map(|(_, m)| m).collect()
+}
+
+/// Precision at k: the share of the first k results that are relevant.
+pub fn precision_at(k: usize, ranked: &[String], relevant: &[String]) -> f64 {
+    if k == 0 {
+        return 0.0;
+    }
+    ranked.iter().take(k).filter(|id| relevant.contains(id)).count() as f64 / k as f64
+}
+
+/// Normalised discounted cumulative gain at k, with graded relevance (id → gain).
+pub fn ndcg_at(k: usize, ranked: &[String], gains: &BTreeMap<String, f64>) -> f64 {
+    let dcg: f64 = ranked.iter().take(k).enumerate().map(|(i, id)| gains.get(id).copied().unwrap_or(0.0) / ((i + 2) as f64).log2()).sum();
+    let mut ideal: Vec<f64> = gains.values().copied().collect();
+    ideal.sort_by(|a, b| b.total_cmp(a));
+    let idcg: f64 = ideal.iter().take(k).enumerate().map(|(i, g)| g / ((i + 2) as f64).log2()).sum();
+    if idcg == 0.0 { 0.0 } else { dcg / idcg }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn doc(id: &str, term: &str, extra: serde_json::Value) -> ServiceDoc {
+        let mut v = json!({
+            "id": id, "name": id, "status": "active",
+            "attributes": [{ "id": format!("a-{id}"), "taxonomy_term": { "id": format!("t-{id}"), "name": term } }],
+        });
+        if let (Some(o), Some(e)) = (v.as_object_mut(), extra.as_object()) {
+            for (k, x) in e {
+                o.insert(k.clone(), x.clone());
+            }
+        }
+        ServiceDoc::from_json(&v).unwrap()
+    }
+
+    fn cand(d: &ServiceDoc, text: f32, m: Option<f64>) -> Candidate<'_> {
+        Candidate { doc: d, text_score: text, distance_m: m, words: vec![] }
+    }
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 21).unwrap()
+    }
+
+    #[test]
+    fn a_service_meeting_the_need_beats_a_better_worded_one_that_does_not() {
+        let food = doc("foodbank", "Food bank", json!({}));
+        let choir = doc("choir", "Singing and music", json!({}));
+        let p = Profile { needs: vec!["food".into()], ..Profile::default() };
+        let r = rank(&p, &[cand(&choir, 9.0, None), cand(&food, 1.0, None)], &default_need_terms(), &Weights::default(), today());
+        assert_eq!(r[0].service_id, "foodbank");
+        assert_eq!(r[0].fits[0], Fit::Need { need: "food".into(), term: "Food bank".into() });
+    }
+
+    #[test]
+    fn barriers_change_the_order_and_say_why() {
+        let paid = doc("paid", "Exercise classes", json!({ "cost_options": [{ "id": "c1", "amount": 12.0, "currency": "GBP" }] }));
+        let free = doc("free", "Exercise classes", json!({ "cost_options": [{ "id": "c2", "amount": 0.0, "currency": "GBP" }] }));
+        let near_paid = [cand(&paid, 1.0, Some(300.0)), cand(&free, 1.0, Some(3000.0))];
+        let p = Profile { needs: vec!["exercise".into()], ..Profile::default() };
+        assert_eq!(rank(&p, &near_paid, &default_need_terms(), &Weights::default(), today())[0].service_id, "paid", "nearer wins without a cost barrier");
+        let p = Profile { barriers: vec!["cost".into()], ..p };
+        let r = rank(&p, &near_paid, &default_need_terms(), &Weights::default(), today());
+        assert_eq!(r[0].service_id, "free");
+        assert!(r[0].fits.contains(&Fit::Free));
+        assert!(r[1].fits.contains(&Fit::Charges));
+    }
+
+    #[test]
+    fn people_are_not_offered_what_they_cannot_join() {
+        let kids = doc("youth", "Youth clubs", json!({ "maximum_age": 18.0 }));
+        let closed = doc("closed", "Social clubs", json!({ "status": "inactive" }));
+        let open = doc("open", "Social clubs", json!({ "capacities": [{ "id": "k", "available": 0.0 }] }));
+        let p = Profile { needs: vec!["social_connection".into()], age: Some(70), ..Profile::default() };
+        let r = rank(&p, &[cand(&kids, 1.0, None), cand(&closed, 1.0, None), cand(&open, 1.0, None)], &default_need_terms(), &Weights::default(), today());
+        assert_eq!(r.len(), 1, "{r:?}");
+        assert!(r[0].fits.contains(&Fit::Full), "a full service stays, saying so");
+    }
+
+    #[test]
+    fn the_persons_language_and_access_count() {
+        let es = doc("es", "Social clubs", json!({ "languages": [{ "id": "l", "name": "Spanish", "code": "es" }] }));
+        let en = doc("en", "Social clubs", json!({ "languages": [{ "id": "l2", "name": "English", "code": "en" }] }));
+        let p = Profile { needs: vec!["social_connection".into()], language: Some("es".into()), barriers: vec!["language".into()], ..Profile::default() };
+        let r = rank(&p, &[cand(&en, 1.0, None), cand(&es, 1.0, None)], &default_need_terms(), &Weights::default(), today());
+        assert_eq!(r[0].service_id, "es");
+        assert!(r[1].fits.contains(&Fit::NotInLanguage { language: "es".into() }));
+    }
+
+    #[test]
+    fn precision_and_ndcg() {
+        let ranked: Vec<String> = ["a", "b", "c", "d", "e"].iter().map(|s| s.to_string()).collect();
+        let relevant: Vec<String> = vec!["a".into(), "c".into(), "z".into()];
+        assert_eq!(precision_at(5, &ranked, &relevant), 0.4);
+        let gains: BTreeMap<String, f64> = [("a".to_string(), 2.0), ("c".to_string(), 1.0)].into_iter().collect();
+        assert!((ndcg_at(10, &ranked, &gains) - (2.0 + 1.0 / 4f64.log2()) / (2.0 + 1.0 / 3f64.log2())).abs() < 1e-9);
+        let perfect: Vec<String> = vec!["a".into(), "c".into()];
+        assert!((ndcg_at(10, &perfect, &gains) - 1.0).abs() < 1e-12);
+    }
+}
