@@ -13,6 +13,7 @@
 mod baseline;
 mod corpus;
 mod mix;
+mod match_eval;
 mod pathway;
 mod report;
 
@@ -45,6 +46,8 @@ enum Command {
     /// Issue 3: pathway API throughput and latency over HTTP on SQLite and PostgreSQL with N
     /// people (and about ten events each) already stored.
     Pathway(pathway::PathwayArgs),
+    /// Issue 5: matching against plain text search on the labelled cases (precision@5, nDCG@10).
+    MatchEval(match_eval::EvalArgs),
     /// Used by `memory`: opens an index built by it, in a fresh process, and reports.
     #[command(hide = true)]
     Probe(ProbeArgs),
@@ -128,6 +131,7 @@ fn main() -> anyhow::Result<()> {
         Command::Memory(a) => memory(a),
         Command::Probe(a) => probe(a),
         Command::Pathway(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(pathway::pathway(a)),
+        Command::MatchEval(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::run(a)),
     }
 }
 

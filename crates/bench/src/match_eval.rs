@@ -1,0 +1,155 @@
+//! Issue 5: how well matching picks services, against plain text search, on a labelled set of
+//! people and the services a link worker would pick for them (`crates/bench/eval/cases.json`,
+//! over the demo directory and the 211 Miami package). Reports precision@5 and nDCG@10 for each
+//! way of searching, per directory and overall.
+//!
+//! Plain text search is what a link worker types without matching: the person's interests and
+//! the names of their needs, ranked by relevance ("text"), and the same near the person
+//! ("text + place").
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use linkwork_domain::geo::Point;
+use linkwork_domain::matching::{ndcg_at, precision_at, Profile};
+use linkwork_domain::pathway::needs;
+use linkwork_domain::search::SearchQuery;
+use serde::Deserialize;
+
+use crate::WorkDir;
+
+#[derive(clap::Args)]
+pub struct EvalArgs {
+    /// The labelled cases.
+    #[arg(long, default_value = "crates/bench/eval/cases.json")]
+    cases: PathBuf,
+    /// The 211 Miami HSDS package.
+    #[arg(long, default_value = "../shared/data/hsds/miami-211-hsds1")]
+    miami: PathBuf,
+    /// Print each case's first results.
+    #[arg(long)]
+    verbose: bool,
+}
+
+#[derive(Deserialize)]
+struct Case {
+    id: String,
+    directory: String,
+    person: Person,
+    relevant: Vec<Relevant>,
+}
+
+#[derive(Deserialize)]
+struct Person {
+    #[serde(default)]
+    needs: Vec<String>,
+    #[serde(default)]
+    interests: Vec<String>,
+    #[serde(default)]
+    barriers: Vec<String>,
+    age: Option<u32>,
+    postcode: Option<String>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    language: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Relevant {
+    name: String,
+    grade: f64,
+}
+
+async fn state_with(batches: Vec<linkwork_domain::hsds::Batch>, dir: &std::path::Path) -> anyhow::Result<linkwork_web::AppState> {
+    let url = format!("sqlite:{}", dir.join("eval.db").display());
+    let store = linkwork_store::Store::open(&url).await?;
+    let mut w = store.begin_directory_write().await?;
+    for b in &batches {
+        w.write(b).await?;
+    }
+    w.commit().await?;
+    let directory = linkwork_web::Directory::new(store, Some(&dir.join("index")))?;
+    directory.catch_up().await?;
+    Ok(linkwork_web::AppState::new(directory, linkwork_web::WebConfig::default()))
+}
+
+fn miami_batches(path: &std::path::Path) -> anyhow::Result<Vec<linkwork_domain::hsds::Batch>> {
+    let mut reader = linkwork_hsds::open(path, linkwork_hsds::ReadOptions { default_country: Some("US".into()), ..Default::default() })?;
+    let mut out = vec![];
+    for b in reader.by_ref() {
+        out.push(b?);
+    }
+    Ok(out)
+}
+
+/// Scores for one ranking of one case.
+#[derive(Default, Clone, Copy)]
+struct Scores {
+    p5: f64,
+    ndcg10: f64,
+}
+
+pub async fn run(a: EvalArgs) -> anyhow::Result<()> {
+    let cases: Vec<Case> = serde_json::from_str(&std::fs::read_to_string(&a.cases)?)?;
+    let work = WorkDir::new(None)?;
+    let demo_dir = work.0.join("demo");
+    let miami_dir = work.0.join("miami");
+    std::fs::create_dir_all(&demo_dir)?;
+    std::fs::create_dir_all(&miami_dir)?;
+    eprintln!("loading the demo directory and the Miami package…");
+    let demo = state_with(vec![linkwork_gen::demo()], &demo_dir).await?;
+    let miami = state_with(miami_batches(&a.miami)?, &miami_dir).await?;
+    let ways = ["matching", "text", "text + place"];
+    let mut results: BTreeMap<(String, &str), Vec<Scores>> = BTreeMap::new();
+    for c in &cases {
+        let state = if c.directory == "demo" { &demo } else { &miami };
+        let location = match (&c.person.postcode, c.person.lat, c.person.lon) {
+            (_, Some(lat), Some(lon)) => Point::new(lat, lon).ok(),
+            (Some(pc), _, _) => {
+                let pts = state.store().postcode_points(pc).await?;
+                (!pts.is_empty()).then(|| {
+                    let n = pts.len() as f64;
+                    Point::new(pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n).ok()
+                }).flatten()
+            }
+            _ => None,
+        };
+        let profile = Profile {
+            needs: c.person.needs.clone(),
+            interests: c.person.interests.clone(),
+            barriers: c.person.barriers.clone(),
+            age: c.person.age,
+            location,
+            language: c.person.language.clone(),
+            free_at: vec![],
+        };
+        let matched: Vec<String> = linkwork_web::matching::find(state, &profile, 10).await.map_err(|e| anyhow::anyhow!("{e:?}"))?.into_iter().map(|m| m.doc.name).collect();
+        // What a link worker would type: the person's interests, or else the name of their
+        // first need ("Food", "Money and debt").
+        let words: Vec<String> = if c.person.interests.is_empty() {
+            c.person.needs.iter().filter_map(|n| needs::need(n)).map(|n| n.display.to_lowercase()).take(1).collect()
+        } else {
+            c.person.interests.clone()
+        };
+        let text_q = SearchQuery { text: Some(words.join(" ")), limit: 10, ..SearchQuery::default() };
+        let text: Vec<String> = state.directory.search(text_q.clone()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?.hits.into_iter().map(|h| h.name).collect();
+        let placed = SearchQuery { near: location, radius_m: location.map(|_| 25_000.0), ..text_q };
+        let text_place: Vec<String> = state.directory.search(placed).await.map_err(|e| anyhow::anyhow!("{e:?}"))?.hits.into_iter().map(|h| h.name).collect();
+        let relevant: Vec<String> = c.relevant.iter().map(|r| r.name.clone()).collect();
+        let gains: BTreeMap<String, f64> = c.relevant.iter().map(|r| (r.name.clone(), r.grade)).collect();
+        for (way, ranked) in ways.iter().zip([&matched, &text, &text_place]) {
+            let s = Scores { p5: precision_at(5, ranked, &relevant), ndcg10: ndcg_at(10, ranked, &gains) };
+            results.entry((c.directory.clone(), way)).or_default().push(s);
+            results.entry(("all".into(), way)).or_default().push(s);
+        }
+        if a.verbose {
+            println!("{}: matching {:?}\n   text {:?}\n   relevant {:?}", c.id, &matched[..matched.len().min(5)], &text[..text.len().min(5)], relevant);
+        }
+    }
+    println!("{:<8} {:<14} {:>6} {:>8} {:>9}", "set", "ranking", "cases", "P@5", "nDCG@10");
+    for ((set, way), v) in &results {
+        let n = v.len() as f64;
+        println!("{set:<8} {way:<14} {:>6} {:>8.3} {:>9.3}", v.len(), v.iter().map(|s| s.p5).sum::<f64>() / n, v.iter().map(|s| s.ndcg10).sum::<f64>() / n);
+    }
+    Ok(())
+}
