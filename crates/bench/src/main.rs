@@ -48,6 +48,8 @@ enum Command {
     Pathway(pathway::PathwayArgs),
     /// Issue 5: matching against plain text search on the labelled cases (precision@5, nDCG@10).
     MatchEval(match_eval::EvalArgs),
+    /// Issue 5: matching latency for one person over N synthetic services (target p99 < 50 ms at 1M).
+    MatchLatency(match_eval::LatencyArgs),
     /// Used by `memory`: opens an index built by it, in a fresh process, and reports.
     #[command(hide = true)]
     Probe(ProbeArgs),
@@ -132,6 +134,7 @@ fn main() -> anyhow::Result<()> {
         Command::Probe(a) => probe(a),
         Command::Pathway(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(pathway::pathway(a)),
         Command::MatchEval(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::run(a)),
+        Command::MatchLatency(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::latency(a)),
     }
 }
 

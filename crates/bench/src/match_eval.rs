@@ -153,3 +153,74 @@ pub async fn run(a: EvalArgs) -> anyhow::Result<()> {
     }
     Ok(())
 }
+
+#[derive(clap::Args)]
+pub struct LatencyArgs {
+    /// How many synthetic services.
+    #[arg(long, default_value = "100000")]
+    services: usize,
+    /// How many people to match (after 20 to warm up).
+    #[arg(long, default_value = "300")]
+    queries: usize,
+    #[arg(long, default_value = "7")]
+    seed: u64,
+    /// Where to build the database and index [default: the system's temporary directory].
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+/// Issue 5: the latency of matching one person over a directory of N services, through the real
+/// store and index (`linkwork_web::matching::find`).
+pub async fn latency(a: LatencyArgs) -> anyhow::Result<()> {
+    use rand::{Rng, SeedableRng};
+    let work = WorkDir::new(a.dir.as_deref())?;
+    let url = format!("sqlite:{}", work.0.join("match.db").display());
+    let store = linkwork_store::Store::open(&url).await?;
+    let start = std::time::Instant::now();
+    let mut points: Vec<(f64, f64)> = vec![];
+    let mut w = store.begin_directory_write().await?;
+    w.write(&linkwork_gen::shared()).await?;
+    for batch in linkwork_gen::synthetic(a.seed, a.services) {
+        if points.len() < 2000 {
+            for r in batch.records.iter().filter(|r| r.table.name == "location") {
+                if let (Some(lat), Some(lon)) = (r.get_f64("latitude"), r.get_f64("longitude")) {
+                    points.push((lat, lon));
+                }
+            }
+        }
+        w.write(&batch).await?;
+    }
+    w.commit().await?;
+    let loaded = start.elapsed();
+    let start = std::time::Instant::now();
+    let directory = linkwork_web::Directory::new(store, Some(&work.0.join("index")))?;
+    directory.catch_up().await?;
+    let indexed = start.elapsed();
+    let state = linkwork_web::AppState::new(directory, linkwork_web::WebConfig::default());
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(a.seed);
+    let words = ["walking", "singing", "gardening", "cooking", "art", "computer", "english", "debt", "dance", "swimming", "reading", "crafts"];
+    let barriers = ["cost", "distance_transport", "language", "physical_access", "confidence_company"];
+    let mut lat = crate::report::Latencies::default();
+    for i in 0..(a.queries + 20) {
+        let (la, lo) = points[rng.gen_range(0..points.len())];
+        let profile = Profile {
+            needs: (0..rng.gen_range(1..=2)).map(|_| needs::NEEDS[rng.gen_range(0..needs::NEEDS.len())].code.to_string()).collect(),
+            interests: (0..rng.gen_range(0..=2)).map(|_| words[rng.gen_range(0..words.len())].to_string()).collect(),
+            barriers: (0..rng.gen_range(0..=2)).map(|_| barriers[rng.gen_range(0..barriers.len())].to_string()).collect(),
+            age: Some(rng.gen_range(18..90)),
+            location: Point::new(la, lo).ok(),
+            language: if rng.gen_bool(0.2) { Some("es".into()) } else { None },
+            free_at: vec![],
+        };
+        let t = std::time::Instant::now();
+        let found = linkwork_web::matching::find(&state, &profile, 10).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        if i >= 20 {
+            lat.push(t.elapsed());
+        }
+        std::hint::black_box(found);
+    }
+    let s = lat.summary();
+    println!("services {}  loaded in {:.0} s, indexed in {:.0} s", a.services, loaded.as_secs_f64(), indexed.as_secs_f64());
+    println!("matching one person ({} people): p50 {} ms, p95 {} ms, p99 {} ms, max {} ms", a.queries, crate::report::ms(s.p50), crate::report::ms(s.p95), crate::report::ms(s.p99), crate::report::ms(s.max));
+    Ok(())
+}

@@ -130,7 +130,7 @@ pub async fn find(state: &AppState, p: &Profile, limit: usize) -> ApiResult<Vec<
             }
         }
     }
-    let docs = state.store().load(&tree::SERVICE, &order).await?;
+    let docs = state.store().load(&tree::SERVICE_FOR_MATCHING, &order).await?;
     let docs: Vec<ServiceDoc> = docs.iter().map(ServiceDoc::from_json).collect::<Result<_, _>>().map_err(|e| ApiError::Internal(e.to_string()))?;
     let candidates: Vec<Candidate<'_>> = docs
         .iter()

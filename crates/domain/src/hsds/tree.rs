@@ -131,6 +131,29 @@ macro_rules! service_edges {
 /// A service, fully nested (`GET /services/{id}`, the JSON export).
 pub static SERVICE: Node = node("service", service_edges!(one("organization", "organization_id", &ORGANIZATION_IN_SERVICE)));
 
+static LOCATION_FOR_MATCHING: Node = node(
+    "location",
+    &[many("languages", "location_id", &LANGUAGE), many("addresses", "location_id", &ADDRESS), many("accessibility", "location_id", &ACCESSIBILITY), many("schedules", "location_id", &SCHEDULE)],
+);
+static SERVICE_AT_LOCATION_FOR_MATCHING: Node =
+    node("service_at_location", &[many("schedules", "service_at_location_id", &SCHEDULE), one("location", "location_id", &LOCATION_FOR_MATCHING)]);
+
+/// A service with what matching weighs and nothing else: its organization, terms, languages,
+/// costs, places, hours and sites with their access (a third of the full tree's tables, so
+/// ranking a person's candidates stays fast).
+pub static SERVICE_FOR_MATCHING: Node = node(
+    "service",
+    &[
+        one("organization", "organization_id", &ORGANIZATION_MINIMAL),
+        many("schedules", "service_id", &SCHEDULE),
+        many("service_at_locations", "service_id", &SERVICE_AT_LOCATION_FOR_MATCHING),
+        many("languages", "service_id", &LANGUAGE),
+        many("cost_options", "service_id", &COST_OPTION),
+        many("capacities", "service_id", &CAPACITY_BARE),
+    ],
+);
+static CAPACITY_BARE: Node = node("service_capacity", &[]);
+
 /// A service inside its organization (no organization again).
 static SERVICE_IN_ORGANIZATION: Node = node("service", service_edges!());
 
