@@ -50,6 +50,8 @@ enum Command {
     MatchEval(match_eval::EvalArgs),
     /// Issue 5: matching latency for one person over N synthetic services (target p99 < 50 ms at 1M).
     MatchLatency(match_eval::LatencyArgs),
+    /// Issue 5: reading back and scoring N stored questionnaire responses.
+    ScoreResponses(match_eval::ScoringArgs),
     /// Used by `memory`: opens an index built by it, in a fresh process, and reports.
     #[command(hide = true)]
     Probe(ProbeArgs),
@@ -135,6 +137,7 @@ fn main() -> anyhow::Result<()> {
         Command::Pathway(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(pathway::pathway(a)),
         Command::MatchEval(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::run(a)),
         Command::MatchLatency(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::latency(a)),
+        Command::ScoreResponses(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::scoring(a)),
     }
 }
 

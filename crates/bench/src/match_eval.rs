@@ -224,3 +224,77 @@ pub async fn latency(a: LatencyArgs) -> anyhow::Result<()> {
     println!("matching one person ({} people): p50 {} ms, p95 {} ms, p99 {} ms, max {} ms", a.queries, crate::report::ms(s.p50), crate::report::ms(s.p95), crate::report::ms(s.p99), crate::report::ms(s.max));
     Ok(())
 }
+
+#[derive(clap::Args)]
+pub struct ScoringArgs {
+    /// How many stored responses to score.
+    #[arg(long, default_value = "100000")]
+    responses: usize,
+    /// Responses per person.
+    #[arg(long, default_value = "10")]
+    per_person: usize,
+    #[arg(long, default_value = "7")]
+    seed: u64,
+    #[arg(long)]
+    dir: Option<PathBuf>,
+}
+
+/// Issue 5: scoring N stored responses: read back from the store, per person as the person's
+/// page and outcome reports read them, and scored by the instrument's rules.
+pub async fn scoring(a: ScoringArgs) -> anyhow::Result<()> {
+    use linkwork_domain::instrument::{built_in, score, Answer, Answers, ItemKind};
+    use rand::{Rng, SeedableRng};
+    let work = WorkDir::new(a.dir.as_deref())?;
+    let store = linkwork_store::Store::open(&format!("sqlite:{}", work.0.join("scoring.db").display())).await?;
+    linkwork_web::measures_api::ensure_built_in(&store).await?;
+    let instruments = built_in();
+    let mut ids = std::collections::HashMap::new();
+    for r in store.list_instruments().await? {
+        ids.insert(r.name.clone(), r.id.clone());
+    }
+    let actor = linkwork_store::pathway::Actor::system("scoring benchmark");
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(a.seed);
+    let start = std::time::Instant::now();
+    let mut people = vec![];
+    let mut stored = 0;
+    while stored < a.responses {
+        let details = linkwork_domain::pathway::person::PersonDetails { given_name: Some(format!("P{stored}")), ..Default::default() };
+        let p = store.create_person(&actor, &details, true).await?;
+        for _ in 0..a.per_person.min(a.responses - stored) {
+            let ins = &instruments[rng.gen_range(0..instruments.len())];
+            let answers: Answers = ins
+                .items
+                .iter()
+                .filter_map(|i| match &i.kind {
+                    ItemKind::Choice { options, .. } => Some((i.link_id.clone(), Answer::Codes(vec![options[rng.gen_range(0..options.len())].code.clone()]))),
+                    ItemKind::Integer { min, max } => Some((i.link_id.clone(), Answer::Number(rng.gen_range(min.unwrap_or(0)..=max.unwrap_or(10)) as f64))),
+                    _ => None,
+                })
+                .collect();
+            store.save_response(&actor, &p.id, None, &ids[&ins.name], "screening", &serde_json::to_value(&answers)?, None).await?;
+            stored += 1;
+        }
+        people.push(p.id);
+    }
+    let stored_in = start.elapsed();
+    let by_id: std::collections::HashMap<String, &linkwork_domain::instrument::Instrument> =
+        instruments.iter().map(|i| (ids[&i.name].clone(), i)).collect();
+    let start = std::time::Instant::now();
+    let (mut scored, mut positive) = (0usize, 0usize);
+    for pid in &people {
+        for r in store.person_responses(&actor, pid).await? {
+            let answers: Answers = serde_json::from_value(r.answers)?;
+            let s = score(by_id[&r.instrument_id], &answers);
+            positive += s.domains.iter().filter(|d| d.positive).count();
+            scored += 1;
+        }
+    }
+    let took = start.elapsed();
+    println!("stored {stored} responses for {} people in {:.0} s", people.len(), stored_in.as_secs_f64());
+    println!(
+        "scored {scored} stored responses in {:.2} s ({:.0} per second, read from the store and scored; {positive} positive domains)",
+        took.as_secs_f64(),
+        scored as f64 / took.as_secs_f64()
+    );
+    Ok(())
+}
