@@ -105,13 +105,7 @@ pub async fn run(a: EvalArgs) -> anyhow::Result<()> {
         let state = if c.directory == "demo" { &demo } else { &miami };
         let location = match (&c.person.postcode, c.person.lat, c.person.lon) {
             (_, Some(lat), Some(lon)) => Point::new(lat, lon).ok(),
-            (Some(pc), _, _) => {
-                let pts = state.store().postcode_points(pc).await?;
-                (!pts.is_empty()).then(|| {
-                    let n = pts.len() as f64;
-                    Point::new(pts.iter().map(|p| p.0).sum::<f64>() / n, pts.iter().map(|p| p.1).sum::<f64>() / n).ok()
-                }).flatten()
-            }
+            (Some(pc), _, _) => linkwork_web::hsds_api::postcode_centroid(state, pc).await.map_err(|e| anyhow::anyhow!("{e:?}"))?,
             _ => None,
         };
         let profile = Profile {

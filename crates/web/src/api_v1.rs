@@ -83,7 +83,7 @@ pub fn routes() -> Router<AppState> {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn id(field: &str, raw: &str) -> ApiResult<String> {
+pub(crate) fn id(field: &str, raw: &str) -> ApiResult<String> {
     Id::parse(raw).map(|i| i.to_string()).map_err(|e| ApiError::field(field, e.to_string()))
 }
 

@@ -371,7 +371,7 @@ async fn list_service_at_locations(State(state): State<AppState>, Query(q): Quer
     Listing { table: "service_at_location", node, filter, ranked, minimal: false }.respond(state, &params).await
 }
 
-pub(crate) async fn postcode_centroid(state: &AppState, postcode: &str) -> ApiResult<Option<Point>> {
+pub async fn postcode_centroid(state: &AppState, postcode: &str) -> ApiResult<Option<Point>> {
     let pts = state.store().postcode_points(postcode).await?;
     if pts.is_empty() {
         return Ok(None);

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use utoipa::ToSchema;
 
-use crate::api_v1::Problem;
+use crate::api_v1::{id, Problem};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::{ApiError, ApiResult};
@@ -37,10 +37,6 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/episodes/{id}/matches", get(matches))
 }
 
-fn id(field: &str, raw: &str) -> ApiResult<String> {
-    Id::parse(raw).map(|i| i.to_string()).map_err(|_| ApiError::field(field, format!("'{raw}' is not an id")))
-}
-
 /// Loads the shipped instruments into the store, once (a changed definition needs a new version).
 pub async fn ensure_built_in(store: &linkwork_store::Store) -> anyhow::Result<()> {
     let a = Actor::system("built-in instruments");
@@ -53,7 +49,7 @@ pub async fn ensure_built_in(store: &linkwork_store::Store) -> anyhow::Result<()
 }
 
 /// An instrument as stored, parsed (definitions were checked when loaded).
-async fn instrument_of(state: &AppState, id_or_name: &str) -> ApiResult<(InstrumentRecord, Instrument)> {
+pub(crate) async fn instrument_of(state: &AppState, id_or_name: &str) -> ApiResult<(InstrumentRecord, Instrument)> {
     let rec = state.store().find_instrument(id_or_name).await?;
     let ins = Instrument::parse(&rec.definition).map_err(|e| ApiError::Internal(format!("stored instrument {}: {e:?}", rec.id)))?;
     Ok((rec, ins))
@@ -178,16 +174,22 @@ fn prepare(ins: &Instrument, answers: &Answers, complete: bool) -> ApiResult<Opt
             scored.unanswered.iter().map(|l| FieldError::keyed(format!("answers.{l}"), "err-required", &[], "is required to complete the questionnaire")).collect(),
         ));
     }
+    let keep = scores_to_keep(&scored);
+    Ok(Some((scored, keep)))
+}
+
+/// What the store keeps of a completed response: its scores now, and the needs its positive
+/// domains propose.
+pub(crate) fn scores_to_keep(scored: &Scored) -> ScoresToKeep {
     let at = format_time(now());
-    let keep = ScoresToKeep {
+    ScoresToKeep {
         scores: scored
             .scores
             .iter()
             .map(|s| StoredScore { score_id: s.id.clone(), raw: s.raw, value: s.value, band: s.band.as_ref().map(|b| b.code.clone()), positive: s.positive, at: at.clone() })
             .collect(),
         proposals: scored.domains.iter().filter(|d| d.positive).filter_map(|d| Some((d.id.clone(), d.need.clone()?, d.sdoh_category.clone()))).collect(),
-    };
-    Ok(Some((scored, keep)))
+    }
 }
 
 /// Records a person's answers to an instrument. Partial answers are kept (`complete: false`);

@@ -19,7 +19,7 @@ use linkwork_domain::Id;
 use linkwork_store::pathway::{Consent, Episode, EpisodeFilter, OnwardRequest, Person};
 use serde::Deserialize;
 
-use super::{choices, done, field_errors, reference, render, render_status, Choice, Chrome, Errors, Fail, FormData, Page, PageResult, Posted};
+use super::{choices, done, field_errors, path_id, reference, render, render_status, Choice, Chrome, Errors, Fail, FormData, Page, PageResult, Posted};
 use crate::api_v1::{date, service_doc, today};
 use crate::error::ApiError;
 use crate::i18n::Tr;
@@ -40,10 +40,6 @@ pub fn routes() -> Router<AppState> {
         .route("/episodes/{id}/notes", post(add_note))
         .route("/episodes/{id}/follow-ups", post(add_follow_up))
         .route("/episodes/{id}/follow-ups/{fid}/done", post(follow_up_done))
-}
-
-fn episode_id(raw: &str) -> Result<String, Fail> {
-    Id::parse(raw).map(|i| i.to_string()).map_err(|_| Fail::Api(ApiError::not_found("episode")))
 }
 
 fn here(id: &str) -> String {
@@ -156,7 +152,7 @@ async fn caseload(State(state): State<AppState>, page: Page, Query(q): Query<Cas
 
 async fn take(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (caller, actor) = p.page.may(Action::WorkEpisodes)?;
-    let id = episode_id(&id)?;
+    let id = path_id(&id, "episode")?;
     state.store().assign_episode(&actor, &id, version(&p.form), &caller.user.id).await?;
     Ok(done(&here(&id), "taken-on"))
 }
@@ -288,7 +284,7 @@ async fn load(state: &AppState, page: &Page, id: &str) -> Result<(Episode, Perso
 }
 
 async fn episode_page(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> PageResult {
-    let id = episode_id(&id)?;
+    let id = path_id(&id, "episode")?;
     let (ep, person, consents) = load(&state, &page, &id).await?;
     let (_, actor) = page.may(Action::WorkEpisodes)?;
     let notes = state.store().list_notes(&actor, &id).await?;
@@ -487,7 +483,7 @@ pub fn code_of<T: serde::Serialize>(v: &T) -> String {
 
 async fn change_status(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
-    let id = episode_id(&id)?;
+    let id = path_id(&id, "episode")?;
     let to: EpisodeStatus = p.form.get("to").parse().map_err(|_| Fail::Api(ApiError::field("to", "unknown status")))?;
     let reason = match p.form.opt("reason") {
         Some(r) => Some(r.parse::<ClosureReason>().map_err(|_| Fail::Api(ApiError::field("reason", "unknown reason")))?),
@@ -573,7 +569,7 @@ fn assessment_form(c: Chrome, ep: &Episode, a: &Assessment, e: Errors) -> Assess
 }
 
 async fn assessment_page(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> PageResult {
-    let id = episode_id(&id)?;
+    let id = path_id(&id, "episode")?;
     let (ep, _, _) = load(&state, &page, &id).await?;
     let a = ep.assessment.clone().unwrap_or_default();
     Ok(render(assessment_form(page.chrome, &ep, &a, Errors::default())))
@@ -589,7 +585,7 @@ fn enum_of<T: serde::de::DeserializeOwned>(code: &str) -> Option<T> {
 
 async fn save_assessment(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
-    let id = episode_id(&id)?;
+    let id = path_id(&id, "episode")?;
     let f = &p.form;
     let barriers = BARRIERS
         .iter()
@@ -630,7 +626,7 @@ async fn redisplay(state: &AppState, p: Posted, id: &str, e: Errors) -> PageResu
 
 async fn add_goal(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
-    let id = episode_id(&id)?;
+    let id = path_id(&id, "episode")?;
     let input = GoalInput { description: p.form.get("description"), target_date: p.form.opt("target_date") };
     let result = match input.parse() {
         Ok(g) => state.store().add_goal(&actor, &id, &g).await.map_err(ApiError::from),
@@ -651,8 +647,8 @@ fn prefixed(e: Errors, prefix: &str) -> Errors {
 
 async fn review_goal(State(state): State<AppState>, Path((id, gid)): Path<(String, String)>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
-    let id = episode_id(&id)?;
-    let gid = episode_id(&gid)?;
+    let id = path_id(&id, "episode")?;
+    let gid = path_id(&gid, "goal")?;
     let progress = enum_of(&p.form.get("progress")).ok_or_else(|| Fail::Api(ApiError::field("progress", "unknown progress")))?;
     let r = GoalReviewInput { progress, note: p.form.opt("note") }.parse().map_err(|e| Fail::Api(ApiError::invalid(e)))?;
     state.store().review_goal(&actor, &gid, version(&p.form), &r).await?;
@@ -661,7 +657,7 @@ async fn review_goal(State(state): State<AppState>, Path((id, gid)): Path<(Strin
 
 async fn add_note(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
-    let id = episode_id(&id)?;
+    let id = path_id(&id, "episode")?;
     let mut probs = linkwork_domain::pathway::Problems::default();
     let body = probs.text("note.body", p.form.opt("body").as_deref(), 20_000, true);
     if !probs.0.is_empty() {
@@ -674,7 +670,7 @@ async fn add_note(State(state): State<AppState>, Path(id): Path<String>, p: Post
 
 async fn add_follow_up(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
-    let id = episode_id(&id)?;
+    let id = path_id(&id, "episode")?;
     let due = match date("follow_up.due_on", &p.form.get("due_on")) {
         Ok(d) => d,
         Err(err) => {
@@ -689,8 +685,8 @@ async fn add_follow_up(State(state): State<AppState>, Path(id): Path<String>, p:
 
 async fn follow_up_done(State(state): State<AppState>, Path((id, fid)): Path<(String, String)>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
-    let id = episode_id(&id)?;
-    let fid = episode_id(&fid)?;
+    let id = path_id(&id, "episode")?;
+    let fid = path_id(&fid, "follow-up")?;
     state.store().complete_follow_up(&actor, &fid, p.form.opt("outcome").as_deref()).await?;
     Ok(done(&format!("{}#follow-ups", here(&id)), "follow-up-done"))
 }
@@ -752,7 +748,7 @@ struct PlanQuery {
 }
 
 async fn plan_page(State(state): State<AppState>, page: Page, Path(id): Path<String>, Query(q): Query<PlanQuery>) -> PageResult {
-    let id = episode_id(&id)?;
+    let id = path_id(&id, "episode")?;
     let (ep, person, _) = load(&state, &page, &id).await?;
     let view = plan_view(&state, page, &ep, &person, q, Errors::default(), None).await?;
     Ok(render(view))
@@ -821,7 +817,7 @@ async fn plan_view(state: &AppState, page: Page, ep: &Episode, person: &Person, 
 
 async fn add_plan_item(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
-    let id = episode_id(&id)?;
+    let id = path_id(&id, "episode")?;
     let service_id = p.form.opt("service_id").and_then(|s| Id::parse(&s).ok());
     let input = PrescriptionItemInput { service_id, activity: p.form.opt("activity"), note: p.form.opt("note"), goal_ids: vec![] };
     let item = match input.parse() {
@@ -845,7 +841,7 @@ async fn add_plan_item(State(state): State<AppState>, Path(id): Path<String>, p:
 /// checked first (and recorded here when the person gives it), then the capacity warning.
 async fn refer(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::SendOnwardReferrals)?;
-    let id = episode_id(&id)?;
+    let id = path_id(&id, "episode")?;
     let f = &p.form;
     let sid = Id::parse(&f.get("service_id")).map(|i| i.to_string()).map_err(|_| Fail::Api(ApiError::field("service_id", "unknown service")))?;
     let Some(service) = service_doc(&state, &sid).await? else { return Err(Fail::Api(ApiError::not_found("service"))) };

@@ -10,11 +10,10 @@ use axum::routing::{get, post};
 use axum::Router;
 use linkwork_domain::instrument::{Answer, Answers, Instrument, ItemKind};
 use linkwork_domain::pathway::access::Action;
-use linkwork_domain::Id;
-use linkwork_store::pathway::{ResponseRecord, ScoresToKeep, StoredScore};
+use linkwork_store::pathway::{ResponseRecord, ScoresToKeep};
 use serde::Deserialize;
 
-use super::{done, field_errors, render, render_status, Chrome, Errors, Fail, FormData, Page, PageResult, Posted};
+use super::{done, field_errors, path_id, render, render_status, Chrome, Errors, Fail, FormData, Page, PageResult, Posted};
 use crate::error::ApiError;
 use crate::i18n::Tr;
 use crate::AppState;
@@ -24,10 +23,6 @@ pub fn routes() -> Router<AppState> {
         .route("/episodes/{id}/measures", get(new_measure).post(save_new))
         .route("/episodes/{id}/measures/{rid}", get(continue_measure).post(save_existing))
         .route("/episodes/{id}/needs/{nid}", post(decide))
-}
-
-fn parse_id(raw: &str, what: &str) -> Result<String, Fail> {
-    Id::parse(raw).map(|i| i.to_string()).map_err(|_| Fail::Api(ApiError::not_found(what)))
 }
 
 /// One answer option as a radio button or checkbox.
@@ -183,13 +178,12 @@ async fn form_page(state: &AppState, page: Page, episode_id: &str, action: Strin
 }
 
 async fn instrument(state: &AppState, key: &str) -> Result<(String, Instrument), Fail> {
-    let rec = state.store().find_instrument(key).await?;
-    let ins = Instrument::parse(&rec.definition).map_err(|e| Fail::Api(ApiError::Internal(format!("instrument {}: {e:?}", rec.id))))?;
+    let (rec, ins) = crate::measures_api::instrument_of(state, key).await?;
     Ok((rec.id, ins))
 }
 
 async fn new_measure(State(state): State<AppState>, page: Page, Path(id): Path<String>, Query(q): Query<NewQuery>) -> PageResult {
-    let id = parse_id(&id, "episode")?;
+    let id = path_id(&id, "episode")?;
     let (_, ins) = instrument(&state, q.instrument.as_deref().unwrap_or("AHCHRSNCore")).await?;
     let tp = q.timepoint.unwrap_or_else(|| "screening".into());
     let view = form_page(&state, page, &id, format!("/episodes/{id}/measures"), &ins, &Answers::new(), &tp, Errors::default()).await?;
@@ -214,21 +208,13 @@ fn prepare(t: &Tr, ins: &Instrument, answers: &Answers, complete: bool, mut e: E
     if !e.is_empty() {
         return (None, e);
     }
-    let at = linkwork_domain::pathway::format_time(linkwork_domain::pathway::now());
-    let keep = ScoresToKeep {
-        scores: scored
-            .scores
-            .iter()
-            .map(|s| StoredScore { score_id: s.id.clone(), raw: s.raw, value: s.value, band: s.band.as_ref().map(|b| b.code.clone()), positive: s.positive, at: at.clone() })
-            .collect(),
-        proposals: scored.domains.iter().filter(|d| d.positive).filter_map(|d| Some((d.id.clone(), d.need.clone()?, d.sdoh_category.clone()))).collect(),
-    };
+    let keep = crate::measures_api::scores_to_keep(&scored);
     (Some(keep), e)
 }
 
 async fn save_new(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
-    let id = parse_id(&id, "episode")?;
+    let id = path_id(&id, "episode")?;
     let (ins_id, ins) = instrument(&state, &p.form.get("instrument")).await?;
     let tp = p.form.get("timepoint");
     let complete = p.form.get("finish") == "score";
@@ -253,7 +239,7 @@ async fn save_new(State(state): State<AppState>, Path(id): Path<String>, p: Post
 
 async fn continue_measure(State(state): State<AppState>, page: Page, Path((id, rid)): Path<(String, String)>) -> PageResult {
     let (_, actor) = page.may(Action::WorkEpisodes)?;
-    let (id, rid) = (parse_id(&id, "episode")?, parse_id(&rid, "response")?);
+    let (id, rid) = (path_id(&id, "episode")?, path_id(&rid, "response")?);
     let r = state.store().get_response(&actor, &rid).await?;
     let (_, ins) = instrument(&state, &r.instrument_id).await?;
     let answers: Answers = serde_json::from_value(r.answers.clone()).unwrap_or_default();
@@ -263,7 +249,7 @@ async fn continue_measure(State(state): State<AppState>, page: Page, Path((id, r
 
 async fn save_existing(State(state): State<AppState>, Path((id, rid)): Path<(String, String)>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
-    let (id, rid) = (parse_id(&id, "episode")?, parse_id(&rid, "response")?);
+    let (id, rid) = (path_id(&id, "episode")?, path_id(&rid, "response")?);
     let r = state.store().get_response(&actor, &rid).await?;
     let (_, ins) = instrument(&state, &r.instrument_id).await?;
     let complete = p.form.get("finish") == "score";
@@ -281,7 +267,7 @@ async fn save_existing(State(state): State<AppState>, Path((id, rid)): Path<(Str
 
 async fn decide(State(state): State<AppState>, Path((id, nid)): Path<(String, String)>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
-    let (id, nid) = (parse_id(&id, "episode")?, parse_id(&nid, "need")?);
+    let (id, nid) = (path_id(&id, "episode")?, path_id(&nid, "need")?);
     let confirm = p.form.get("decision") == "confirm";
     state.store().decide_need(&actor, &nid, confirm).await?;
     Ok(done(&format!("/episodes/{id}#measures"), if confirm { "need-confirmed" } else { "need-dismissed" }))

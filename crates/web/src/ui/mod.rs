@@ -390,6 +390,11 @@ pub fn choices<'a>(t: &Tr, prefix: &str, codes: impl IntoIterator<Item = &'a str
     codes.into_iter().map(|c| Choice { value: c.to_string(), label: t.code(prefix, c), selected: c == selected }).collect()
 }
 
+/// An id from a page's address, or "not found" (a malformed address is just a wrong address).
+pub fn path_id(raw: &str, what: &str) -> Result<String, Fail> {
+    linkwork_domain::Id::parse(raw).map(|i| i.to_string()).map_err(|_| Fail::Api(ApiError::not_found(what)))
+}
+
 /// The last eight characters of an id, upper case: what people read out on the phone.
 pub fn reference(id: &str) -> String {
     let n = id.chars().count();

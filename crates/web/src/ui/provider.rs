@@ -10,10 +10,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use linkwork_domain::pathway::access::Action;
 use linkwork_domain::pathway::task::{next_for, Side, TaskStatus};
-use linkwork_domain::Id;
 use linkwork_store::pathway::SharedReferral;
 
-use super::{done, field_errors, reference, render, render_status, Chrome, Errors, Fail, Page, PageResult, Posted};
+use super::{done, field_errors, path_id, reference, render, render_status, Chrome, Errors, Fail, Page, PageResult, Posted};
 use crate::api_v1::{date, today};
 use crate::error::ApiError;
 use crate::i18n::Tr;
@@ -155,13 +154,9 @@ fn view(t: &Tr, c: Chrome, r: SharedReferral, e: Errors) -> SharedPage {
     }
 }
 
-fn referral_id(raw: &str) -> Result<String, Fail> {
-    Id::parse(raw).map(|i| i.to_string()).map_err(|_| Fail::Api(ApiError::not_found("referral")))
-}
-
 async fn referral_page(State(state): State<AppState>, page: Page, Path(id): Path<String>) -> PageResult {
     let (caller, actor) = page.may(Action::ReceiveOnwardReferrals)?;
-    let id = referral_id(&id)?;
+    let id = path_id(&id, "referral")?;
     let r = state.store().get_shared_referral(&actor, &id, &caller.user.organizations).await?;
     let t = page.t().clone();
     Ok(render(view(&t, page.chrome, r, Errors::default())))
@@ -169,7 +164,7 @@ async fn referral_page(State(state): State<AppState>, page: Page, Path(id): Path
 
 async fn change_status(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (caller, actor) = p.page.may(Action::ReceiveOnwardReferrals)?;
-    let id = referral_id(&id)?;
+    let id = path_id(&id, "referral")?;
     let orgs = caller.user.organizations.clone();
     let to: TaskStatus = p.form.get("status").parse().map_err(|_| Fail::Api(ApiError::field("status", "unknown status")))?;
     let reason = p.form.opt("reason");
@@ -187,7 +182,7 @@ async fn change_status(State(state): State<AppState>, Path(id): Path<String>, p:
 
 async fn record_attendance(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (caller, actor) = p.page.may(Action::ReceiveOnwardReferrals)?;
-    let id = referral_id(&id)?;
+    let id = path_id(&id, "referral")?;
     let orgs = caller.user.organizations.clone();
     let t = p.page.t().clone();
     let day = match date("attendance.session_on", &p.form.get("session_on")) {
