@@ -262,6 +262,7 @@ async fn walk_the_pathway_on(lang: &'static str, db: TestDb) {
     p.fill("interests", "walking").await;
     p.tick("barrier-confidence_company").await;
     p.tick("support-confidence_company-co_attend_first_session").await;
+    p.tick("free-tuesday-morning").await;
     p.submit("main form[action$='/assessment']").await;
     p.submit("main form:has(input[name=to][value=assessed])").await;
     p.fill("goal-description", "Walk with others once a week").await;
@@ -273,6 +274,7 @@ async fn walk_the_pathway_on(lang: &'static str, db: TestDb) {
     if lang == "en" {
         let why = p.text("ol.results li ul.reasons").await;
         assert!(why.contains("Meets the need") && why.contains("Mentions walking"), "{why}");
+        assert!(why.contains("Open Tuesday at 10:00"), "free on Tuesday mornings, when the group meets: {why}");
     }
     p.fill("message-1", "Looking forward to it").await;
     p.submit("ol.results li:first-child form[action$='/refer']").await;
@@ -484,7 +486,9 @@ async fn an_administrator_manages_users_organisations_and_reads_the_audit_log() 
     let w = World::new(TestDb::sqlite().await.unwrap()).await;
     let b = Browser::start_with(true).await;
     b.phone_viewport(360, 740).await;
-    let mut p = pseudo_walk(&b, &w, &["sam", "Sam Volunteer", "facilitator", "analyst", "Oakley Village Hall", "Millbrook Library"]).await;
+    let instruments = instrument_text();
+    let extra: Vec<&str> = ["sam", "Sam Volunteer", "facilitator", "analyst", "Oakley Village Hall", "Millbrook Library"].into_iter().chain(instruments.iter().map(String::as_str)).collect();
+    let mut p = pseudo_walk(&b, &w, &extra).await;
     p.sign_in("admin").await;
     assert_eq!(p.c.current_url().await.unwrap().path(), "/admin/users");
     // Missing fields are explained, and what was typed stays.
@@ -528,6 +532,40 @@ async fn an_administrator_manages_users_organisations_and_reads_the_audit_log() 
     writer.commit().await.unwrap();
     p.go("/admin/imports").await;
     assert!(p.text("main").await.contains("millbrook.zip"));
+
+    // Questionnaires: one is retired and brought back; broken definitions are refused with where
+    // they are wrong, keeping what was pasted; a licensed one is loaded from its definition.
+    let gad2 = w.app.store().find_instrument("GAD2").await.unwrap();
+    let form = format!("form[action='/admin/instruments/{}/retired']", gad2.id);
+    let (row, in_row) = (format!("main {form}"), format!("main tr:has({form})"));
+    p.go("/admin/instruments").await;
+    assert!(p.text("main table").await.contains(&gad2.title));
+    p.submit(&row).await;
+    assert!(p.text(&in_row).await.contains("Retired"), "{}", p.text("main table").await);
+    assert!(w.app.store().find_instrument("GAD2").await.is_err(), "no longer offered by name");
+    p.submit(&row).await;
+    assert!(p.text(&in_row).await.contains("In use"));
+    let not_json = "{ \"questionnaire\": oops }";
+    p.data.push(not_json.to_string());
+    p.fill("definition", not_json).await;
+    p.submit("main form[action='/admin/instruments']").await;
+    assert!(p.text("#definition-error").await.contains("line 1,"), "{}", p.text("#definition-error").await);
+    let broken = "{\"questionnaire\": {\"resourceType\": \"Questionnaire\"}, \"scoring\": {}}";
+    p.data.push(broken.to_string());
+    p.fill("definition", broken).await;
+    p.submit("main form[action='/admin/instruments']").await;
+    let why = p.text("#definition-error").await;
+    assert!(why.contains("questionnaire.url") && why.contains("questionnaire.status") && why.contains("questionnaire.item"), "every reason, with where: {why}");
+    assert_eq!(p.c.find(Locator::Id("definition")).await.unwrap().prop("value").await.unwrap().as_deref(), Some(broken), "what was pasted stays");
+    let swemwbs = linkwork_domain::instrument::Instrument::parse(&serde_json::from_str(linkwork_domain::instrument::SWEMWBS).unwrap()).unwrap();
+    p.data.extend([swemwbs.title.clone(), swemwbs.name.clone()]);
+    p.data.extend(swemwbs.scoring.licence.clone());
+    p.c.execute("document.getElementById('definition').value = arguments[0]", vec![json!(linkwork_domain::instrument::SWEMWBS)]).await.unwrap();
+    p.submit("main form[action='/admin/instruments']").await;
+    assert!(p.text("main table").await.contains(&swemwbs.title), "{}", p.text("main").await);
+    assert!(w.app.store().find_instrument("SWEMWBS").await.is_ok());
+    p.go("/admin/audit?action=update").await;
+    assert!(p.text("main table").await.contains("Questionnaire"), "retiring is in the audit log");
     p.sign_out().await;
     p.go("/login").await;
     p.fill("username", "sam").await;
@@ -607,6 +645,7 @@ fn instrument_text() -> Vec<String> {
     let mut out = vec![];
     for ins in linkwork_domain::instrument::built_in() {
         out.push(ins.title.clone());
+        out.push(ins.name.clone());
         out.extend(ins.scoring.licence.clone());
         out.extend(ins.scoring.scores.iter().map(|s| s.display.clone()));
         for i in &ins.items {

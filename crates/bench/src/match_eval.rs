@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use chrono::{NaiveTime, Weekday};
 use linkwork_domain::geo::Point;
 use linkwork_domain::matching::{ndcg_at, precision_at, Profile};
 use linkwork_domain::pathway::needs;
@@ -117,7 +118,7 @@ pub async fn run(a: EvalArgs) -> anyhow::Result<()> {
             language: c.person.language.clone(),
             free_at: vec![],
         };
-        let matched: Vec<String> = linkwork_web::matching::find(state, &profile, 10).await.map_err(|e| anyhow::anyhow!("{e:?}"))?.into_iter().map(|m| m.doc.name).collect();
+        let matched: Vec<String> = linkwork_web::matching::find(state, &profile, 10).await.map_err(|e| anyhow::anyhow!("{e:?}"))?.into_iter().map(|m| m.name).collect();
         // What a link worker would type: the person's interests, or else the name of their
         // first need ("Food", "Money and debt").
         let words: Vec<String> = if c.person.interests.is_empty() {
@@ -194,6 +195,7 @@ pub async fn latency(a: LatencyArgs) -> anyhow::Result<()> {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(a.seed);
     let words = ["walking", "singing", "gardening", "cooking", "art", "computer", "english", "debt", "dance", "swimming", "reading", "crafts"];
     let barriers = ["cost", "distance_transport", "language", "physical_access", "confidence_company"];
+    let days = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
     let mut lat = crate::report::Latencies::default();
     for i in 0..(a.queries + 20) {
         let (la, lo) = points[rng.gen_range(0..points.len())];
@@ -204,7 +206,13 @@ pub async fn latency(a: LatencyArgs) -> anyhow::Result<()> {
             age: Some(rng.gen_range(18..90)),
             location: Point::new(la, lo).ok(),
             language: if rng.gen_bool(0.2) { Some("es".into()) } else { None },
-            free_at: vec![],
+            free_at: if rng.gen_bool(0.3) {
+                let from = rng.gen_range(8..19);
+                let at = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+                vec![(days[rng.gen_range(0..7)], at(from), at(from + 3))]
+            } else {
+                vec![]
+            },
         };
         let t = std::time::Instant::now();
         let found = linkwork_web::matching::find(&state, &profile, 10).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;

@@ -18,6 +18,7 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 use crate::geo::Point;
+use crate::schedule::WeeklyHours;
 use crate::service::{CostLevel, ServiceDoc};
 
 /// What is known of the person.
@@ -33,8 +34,8 @@ pub struct Profile {
     pub location: Option<Point>,
     /// The person's language (a code or name), when it is not English.
     pub language: Option<String>,
-    /// Times the person is free.
-    pub free_at: Vec<(Weekday, NaiveTime)>,
+    /// Times the person is free: a day, from (inclusive) and to (exclusive).
+    pub free_at: Vec<(Weekday, NaiveTime, NaiveTime)>,
 }
 
 impl Profile {
@@ -43,10 +44,93 @@ impl Profile {
     }
 }
 
+/// What the ranker weighs of a service. Made from the listing ([`ServiceFacts::of`]), or read
+/// back from the search index, which stores the same facts so that matching never has to read
+/// listings from the database.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ServiceFacts {
+    pub id: String,
+    /// HSDS status `active` (or none).
+    pub active: bool,
+    pub min_age: Option<f64>,
+    pub max_age: Option<f64>,
+    /// Names of the service's taxonomy terms.
+    pub terms: Vec<String>,
+    pub cost: CostLevel,
+    /// Language names and codes, lower case, of the service and its sites.
+    pub languages: Vec<String>,
+    /// Some site is wheelchair accessible.
+    pub accessible: bool,
+    /// Half-hour slots of the week in which some site is open ([`WeeklyHours::half_hour_slots`]),
+    /// sorted.
+    pub open_slots: Vec<u16>,
+    /// Places now: `Some(false)` when full, `None` when not stated.
+    pub has_capacity: Option<bool>,
+    pub available_places: Option<f64>,
+    pub wait_time: Option<String>,
+}
+
+impl ServiceFacts {
+    /// The facts of a listing, with its schedules read as of `today`.
+    pub fn of(doc: &ServiceDoc, today: NaiveDate) -> Self {
+        let mut open_slots: Vec<u16> = if doc.service_at_locations.is_empty() {
+            doc.hours_at(None, today).half_hour_slots()
+        } else {
+            doc.service_at_locations.iter().flat_map(|sal| doc.hours_at(Some(sal), today).half_hour_slots()).collect()
+        };
+        open_slots.sort_unstable();
+        open_slots.dedup();
+        ServiceFacts {
+            id: doc.id.clone(),
+            active: doc.status.as_deref().map(str::trim).is_none_or(|s| s.is_empty() || s.eq_ignore_ascii_case("active")),
+            min_age: doc.minimum_age,
+            max_age: doc.maximum_age,
+            terms: doc.terms().map(|t| t.name.clone()).collect(),
+            cost: doc.cost_level(),
+            languages: doc.language_keys(),
+            accessible: doc.service_at_locations.iter().filter_map(|s| s.location.as_ref()).any(|l| l.wheelchair_accessible()),
+            open_slots,
+            has_capacity: doc.has_capacity(),
+            available_places: doc.available_places(),
+            wait_time: doc.wait_time.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(str::to_string),
+        }
+    }
+
+    /// Folds in the facts of another site of the same service (the index holds one entry per
+    /// site): access, languages and opening times are the service's if any site has them.
+    pub fn merge(&mut self, other: &ServiceFacts) {
+        self.accessible |= other.accessible;
+        for l in &other.languages {
+            if !self.languages.contains(l) {
+                self.languages.push(l.clone());
+            }
+        }
+        if other.open_slots != self.open_slots {
+            self.open_slots.extend_from_slice(&other.open_slots);
+            self.open_slots.sort_unstable();
+            self.open_slots.dedup();
+        }
+    }
+
+    pub fn accepts_age(&self, age: f64) -> bool {
+        self.min_age.is_none_or(|m| age >= m) && self.max_age.is_none_or(|m| age <= m)
+    }
+
+    /// When a site is first open on `day` between `from` and `to`, if it is.
+    pub fn first_open(&self, day: Weekday, from: NaiveTime, to: NaiveTime) -> Option<NaiveTime> {
+        let (first, end) = (WeeklyHours::slot_of(day, from), WeeklyHours::slot_of(day, to));
+        let i = self.open_slots.partition_point(|s| *s < first);
+        let slot = *self.open_slots.get(i).filter(|s| **s < end)?;
+        let in_day = u32::from(slot % 48);
+        let start = NaiveTime::from_hms_opt(in_day / 2, (in_day % 2) * 30, 0)?;
+        Some(start.max(from))
+    }
+}
+
 /// One candidate from the search.
 #[derive(Clone, Debug)]
 pub struct Candidate<'a> {
-    pub doc: &'a ServiceDoc,
+    pub facts: &'a ServiceFacts,
     /// The search's relevance for the person's words (any scale; normalised over the set).
     pub text_score: f32,
     /// Distance from the person, metres, at the nearest site.
@@ -89,7 +173,7 @@ pub struct Match {
 
 /// The weights of each consideration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Weights {
     pub need: f64,
     pub interest: f64,
@@ -169,33 +253,86 @@ pub fn default_need_terms() -> NeedTerms {
     m.iter().map(|(k, v)| (k.to_string(), v.iter().map(|s| s.to_string()).collect())).collect()
 }
 
-/// The keywords of a need that match a term name, if any.
-fn need_term<'a>(terms: &NeedTerms, need: &str, doc: &'a ServiceDoc) -> Option<&'a str> {
+/// What a deployment may change about matching, from its configuration file:
+///
+/// ```toml
+/// [matching.need_terms]
+/// food = ["food", "meal", "pantry", "community fridge"]
+/// [matching.weights]
+/// interest = 3.0
+/// ```
+///
+/// A need named in `need_terms` gets exactly the keywords given; the others keep theirs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MatchingSettings {
+    pub need_terms: NeedTerms,
+    pub weights: Weights,
+}
+
+impl MatchingSettings {
+    /// Every problem, each with where it is (`matching.need_terms.food`) and what to do.
+    pub fn check(&self) -> Result<(), Vec<String>> {
+        let mut problems = vec![];
+        for (need, keys) in &self.need_terms {
+            if !crate::pathway::needs::NEEDS.iter().any(|n| n.code == need) {
+                let known: Vec<&str> = crate::pathway::needs::NEEDS.iter().map(|n| n.code).collect();
+                problems.push(format!("matching.need_terms.{need}: '{need}' is not a needs code; use one of {}", known.join(", ")));
+            }
+            if keys.is_empty() {
+                problems.push(format!("matching.need_terms.{need}: give at least one keyword, or leave the need out to keep its defaults"));
+            }
+            for (i, k) in keys.iter().enumerate() {
+                if k.trim().is_empty() {
+                    problems.push(format!("matching.need_terms.{need}[{i}]: a keyword cannot be empty"));
+                }
+            }
+        }
+        let w = serde_json::to_value(&self.weights).unwrap_or_default();
+        for (name, v) in w.as_object().into_iter().flatten() {
+            if !v.as_f64().is_some_and(f64::is_finite) {
+                problems.push(format!("matching.weights.{name}: must be a number"));
+            }
+        }
+        if self.weights.near_half_m.is_nan() || self.weights.near_half_m <= 0.0 {
+            problems.push("matching.weights.near_half_m: must be a distance in metres above 0".to_string());
+        }
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+
+    /// The need → keywords map in use: the defaults, with the configured needs replaced.
+    pub fn terms(&self) -> NeedTerms {
+        let mut terms = default_need_terms();
+        for (need, keys) in &self.need_terms {
+            terms.insert(need.clone(), keys.iter().map(|k| k.trim().to_lowercase()).filter(|k| !k.is_empty()).collect());
+        }
+        terms
+    }
+}
+
+/// The name of the service's first taxonomy term that meets the need, if any.
+fn need_term<'a>(terms: &NeedTerms, need: &str, f: &'a ServiceFacts) -> Option<&'a str> {
     let keys = terms.get(need)?;
-    doc.terms().map(|t| t.name.as_str()).find(|name| {
+    f.terms.iter().map(String::as_str).find(|name| {
         let n = name.to_lowercase();
         keys.iter().any(|k| n.contains(k.as_str()))
     })
 }
 
-fn language_matches(doc: &ServiceDoc, language: &str) -> bool {
+fn language_matches(f: &ServiceFacts, language: &str) -> bool {
     let l = language.trim().to_lowercase();
     let primary = l.split('-').next().unwrap_or(&l).to_string();
-    doc.language_keys().iter().any(|k| *k == l || *k == primary)
-}
-
-fn accessible(doc: &ServiceDoc) -> bool {
-    doc.service_at_locations.iter().filter_map(|s| s.location.as_ref()).any(|l| l.wheelchair_accessible())
+    f.languages.iter().any(|k| *k == l || *k == primary)
 }
 
 /// Ranks the candidates for the person, best first, leaving out services the person cannot use
 /// (not running, or not for their age). Ties keep the search's order.
-pub fn rank(profile: &Profile, candidates: &[Candidate<'_>], terms: &NeedTerms, w: &Weights, today: NaiveDate) -> Vec<Match> {
+pub fn rank(profile: &Profile, candidates: &[Candidate<'_>], terms: &NeedTerms, w: &Weights) -> Vec<Match> {
     let max_text = candidates.iter().map(|c| c.text_score).fold(0.0f32, f32::max);
     let mut out: Vec<(usize, Match)> = vec![];
     for (i, c) in candidates.iter().enumerate() {
-        let d = c.doc;
-        if d.status.as_deref().is_some_and(|s| s != "active") {
+        let d = c.facts;
+        if !d.active {
             continue;
         }
         if let Some(age) = profile.age {
@@ -231,7 +368,7 @@ pub fn rank(profile: &Profile, candidates: &[Candidate<'_>], terms: &NeedTerms, 
             score += weight * w.near_half_m / (w.near_half_m + m);
             fits.push(Fit::Near { distance_m: m });
         }
-        let cost = d.cost_level();
+        let cost = d.cost;
         if profile.has("cost") {
             match cost {
                 CostLevel::Free => {
@@ -261,7 +398,7 @@ pub fn rank(profile: &Profile, candidates: &[Candidate<'_>], terms: &NeedTerms, 
             }
         }
         if profile.has("physical_access") {
-            if accessible(d) {
+            if d.accessible {
                 score += w.accessible;
                 fits.push(Fit::Accessible);
             } else {
@@ -270,25 +407,23 @@ pub fn rank(profile: &Profile, candidates: &[Candidate<'_>], terms: &NeedTerms, 
             }
         }
         if !profile.free_at.is_empty() {
-            let sal = d.service_at_locations.first();
-            let hours = d.hours_at(sal, today);
-            if let Some((day, time)) = profile.free_at.iter().find(|(day, time)| hours.is_open_at(*day, *time)) {
+            if let Some((day, time)) = profile.free_at.iter().find_map(|(day, from, to)| Some((*day, d.first_open(*day, *from, *to)?))) {
                 score += w.open_when_free;
-                fits.push(Fit::OpenWhenFree { day: *day, time: *time });
+                fits.push(Fit::OpenWhenFree { day, time });
             }
         }
-        match d.has_capacity() {
+        match d.has_capacity {
             Some(false) => {
                 score += w.full;
                 fits.push(Fit::Full);
             }
             Some(true) => {
                 score += w.places;
-                fits.push(Fit::Places { available: d.available_places().unwrap_or(0.0) });
+                fits.push(Fit::Places { available: d.available_places.unwrap_or(0.0) });
             }
             None => {}
         }
-        if let Some(wait) = d.wait_time.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        if let Some(wait) = d.wait_time.as_deref() {
             score += w.waiting_list;
             fits.push(Fit::WaitingList { wait: wait.to_string() });
         }
@@ -320,7 +455,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn doc(id: &str, term: &str, extra: serde_json::Value) -> ServiceDoc {
+    fn doc(id: &str, term: &str, extra: serde_json::Value) -> ServiceFacts {
         let mut v = json!({
             "id": id, "name": id, "status": "active",
             "attributes": [{ "id": format!("a-{id}"), "taxonomy_term": { "id": format!("t-{id}"), "name": term } }],
@@ -330,11 +465,11 @@ mod tests {
                 o.insert(k.clone(), x.clone());
             }
         }
-        ServiceDoc::from_json(&v).unwrap()
+        ServiceFacts::of(&ServiceDoc::from_json(&v).unwrap(), today())
     }
 
-    fn cand(d: &ServiceDoc, text: f32, m: Option<f64>) -> Candidate<'_> {
-        Candidate { doc: d, text_score: text, distance_m: m, words: vec![] }
+    fn cand(d: &ServiceFacts, text: f32, m: Option<f64>) -> Candidate<'_> {
+        Candidate { facts: d, text_score: text, distance_m: m, words: vec![] }
     }
 
     fn today() -> NaiveDate {
@@ -346,7 +481,7 @@ mod tests {
         let food = doc("foodbank", "Food bank", json!({}));
         let choir = doc("choir", "Singing and music", json!({}));
         let p = Profile { needs: vec!["food".into()], ..Profile::default() };
-        let r = rank(&p, &[cand(&choir, 9.0, None), cand(&food, 1.0, None)], &default_need_terms(), &Weights::default(), today());
+        let r = rank(&p, &[cand(&choir, 9.0, None), cand(&food, 1.0, None)], &default_need_terms(), &Weights::default());
         assert_eq!(r[0].service_id, "foodbank");
         assert_eq!(r[0].fits[0], Fit::Need { need: "food".into(), term: "Food bank".into() });
     }
@@ -357,9 +492,9 @@ mod tests {
         let free = doc("free", "Exercise classes", json!({ "cost_options": [{ "id": "c2", "amount": 0.0, "currency": "GBP" }] }));
         let near_paid = [cand(&paid, 1.0, Some(300.0)), cand(&free, 1.0, Some(3000.0))];
         let p = Profile { needs: vec!["exercise".into()], ..Profile::default() };
-        assert_eq!(rank(&p, &near_paid, &default_need_terms(), &Weights::default(), today())[0].service_id, "paid", "nearer wins without a cost barrier");
+        assert_eq!(rank(&p, &near_paid, &default_need_terms(), &Weights::default())[0].service_id, "paid", "nearer wins without a cost barrier");
         let p = Profile { barriers: vec!["cost".into()], ..p };
-        let r = rank(&p, &near_paid, &default_need_terms(), &Weights::default(), today());
+        let r = rank(&p, &near_paid, &default_need_terms(), &Weights::default());
         assert_eq!(r[0].service_id, "free");
         assert!(r[0].fits.contains(&Fit::Free));
         assert!(r[1].fits.contains(&Fit::Charges));
@@ -371,7 +506,7 @@ mod tests {
         let closed = doc("closed", "Social clubs", json!({ "status": "inactive" }));
         let open = doc("open", "Social clubs", json!({ "capacities": [{ "id": "k", "available": 0.0 }] }));
         let p = Profile { needs: vec!["social_connection".into()], age: Some(70), ..Profile::default() };
-        let r = rank(&p, &[cand(&kids, 1.0, None), cand(&closed, 1.0, None), cand(&open, 1.0, None)], &default_need_terms(), &Weights::default(), today());
+        let r = rank(&p, &[cand(&kids, 1.0, None), cand(&closed, 1.0, None), cand(&open, 1.0, None)], &default_need_terms(), &Weights::default());
         assert_eq!(r.len(), 1, "{r:?}");
         assert!(r[0].fits.contains(&Fit::Full), "a full service stays, saying so");
     }
@@ -381,9 +516,64 @@ mod tests {
         let es = doc("es", "Social clubs", json!({ "languages": [{ "id": "l", "name": "Spanish", "code": "es" }] }));
         let en = doc("en", "Social clubs", json!({ "languages": [{ "id": "l2", "name": "English", "code": "en" }] }));
         let p = Profile { needs: vec!["social_connection".into()], language: Some("es".into()), barriers: vec!["language".into()], ..Profile::default() };
-        let r = rank(&p, &[cand(&en, 1.0, None), cand(&es, 1.0, None)], &default_need_terms(), &Weights::default(), today());
+        let r = rank(&p, &[cand(&en, 1.0, None), cand(&es, 1.0, None)], &default_need_terms(), &Weights::default());
         assert_eq!(r[0].service_id, "es");
         assert!(r[1].fits.contains(&Fit::NotInLanguage { language: "es".into() }));
+    }
+
+    #[test]
+    fn a_service_open_when_the_person_is_free_comes_first() {
+        let sched = |day: &str| json!({ "schedules": [{ "id": format!("s-{day}"), "freq": "WEEKLY", "byday": day, "opens_at": "10:00", "closes_at": "12:00" }] });
+        let monday = doc("monday", "Social clubs", sched("MO"));
+        let friday = doc("friday", "Social clubs", sched("FR"));
+        let at = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        let friday_morning = (Weekday::Fri, at(9, 0), at(12, 0));
+        let p = Profile { needs: vec!["social_connection".into()], free_at: vec![(Weekday::Sat, at(9, 0), at(12, 0)), friday_morning], ..Profile::default() };
+        let r = rank(&p, &[cand(&monday, 1.0, None), cand(&friday, 1.0, None)], &default_need_terms(), &Weights::default());
+        assert_eq!(r[0].service_id, "friday");
+        assert!(r[0].fits.contains(&Fit::OpenWhenFree { day: Weekday::Fri, time: at(10, 0) }), "says when it opens in their free time: {:?}", r[0].fits);
+        assert!(!r[1].fits.iter().any(|f| matches!(f, Fit::OpenWhenFree { .. })));
+    }
+
+    #[test]
+    fn the_sites_of_one_service_add_up() {
+        let mut a = ServiceFacts { id: "s".into(), languages: vec!["english".into()], open_slots: vec![1, 5], ..ServiceFacts::default() };
+        let b = ServiceFacts { id: "s".into(), accessible: true, languages: vec!["spanish".into(), "english".into()], open_slots: vec![3, 5], ..ServiceFacts::default() };
+        a.merge(&b);
+        assert!(a.accessible);
+        assert_eq!(a.languages, vec!["english".to_string(), "spanish".to_string()]);
+        assert_eq!(a.open_slots, vec![1, 3, 5]);
+        let t = |h: u32, m: u32| NaiveTime::from_hms_opt(h, m, 0).unwrap();
+        assert_eq!(a.first_open(Weekday::Mon, t(1, 0), t(3, 0)), Some(t(1, 30)), "slot 3 is 01:30");
+        assert_eq!(a.first_open(Weekday::Mon, t(0, 45), t(1, 0)), Some(t(0, 45)), "open since 00:30");
+        assert_eq!(a.first_open(Weekday::Mon, t(3, 0), t(9, 0)), None);
+        assert_eq!(a.first_open(Weekday::Tue, t(0, 0), t(3, 0)), None, "slots are per day of the week");
+        assert!(a.accepts_age(80.0));
+        let teens = ServiceFacts { min_age: Some(13.0), max_age: Some(19.0), ..ServiceFacts::default() };
+        assert!(teens.accepts_age(19.0) && !teens.accepts_age(20.0) && !teens.accepts_age(12.0));
+    }
+
+    #[test]
+    fn a_deployment_can_change_what_meets_a_need() {
+        let fridge = doc("fridge", "Community fridge", json!({}));
+        let p = Profile { needs: vec!["food".into()], ..Profile::default() };
+        let defaults = MatchingSettings::default();
+        assert!(rank(&p, &[cand(&fridge, 0.0, None)], &defaults.terms(), &defaults.weights)[0].fits.is_empty());
+        let mine: MatchingSettings = toml_like(json!({ "need_terms": { "food": ["Fridge"] }, "weights": { "need": 5.0 } }));
+        assert_eq!(mine.check(), Ok(()));
+        let r = rank(&p, &[cand(&fridge, 0.0, None)], &mine.terms(), &mine.weights);
+        assert_eq!(r[0].fits, vec![Fit::Need { need: "food".into(), term: "Community fridge".into() }]);
+        assert_eq!(r[0].score, 5.0);
+        assert_eq!(mine.terms()["exercise"], default_need_terms()["exercise"], "other needs keep their keywords");
+        let bad: MatchingSettings = toml_like(json!({ "need_terms": { "fod": ["food"], "housing": [] }, "weights": { "near_half_m": 0.0 } }));
+        let problems = bad.check().unwrap_err();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].starts_with("matching.need_terms.fod: 'fod' is not a needs code"), "{problems:?}");
+        assert!(serde_json::from_value::<MatchingSettings>(json!({ "weigths": {} })).is_err(), "a misspelt section is refused");
+    }
+
+    fn toml_like(v: serde_json::Value) -> MatchingSettings {
+        serde_json::from_value(v).unwrap()
     }
 
     #[test]

@@ -67,6 +67,10 @@ pub struct SearchHit {
     pub distance_m: Option<f64>,
     pub score: f32,
     pub reasons: Vec<MatchReason>,
+    /// What matching weighs of the service at this site, as the index stores it, so that
+    /// matching needs no listing from the database. Not part of the API's answer.
+    #[serde(skip)]
+    pub facts: Option<crate::matching::ServiceFacts>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -186,13 +186,14 @@ pub struct RequiredDocumentDoc {
 }
 
 /// What a service costs, as far as the directory says.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CostLevel {
     Free,
     /// At most [`LOW_COST_LIMIT`] per session in the listing's currency.
     LowCost,
     Paid,
+    #[default]
     Unknown,
 }
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use linkwork_domain::matching::MatchingSettings;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -31,6 +32,9 @@ pub struct Config {
     /// Offer the pseudo-language `en-XA` (`?lang=en-XA`), which brackets every translated string
     /// so that untranslated text stands out: for translators and tests, not for production.
     pub pseudo_language: bool,
+    /// Matching's need-to-taxonomy keywords and weights (`[matching.need_terms]`,
+    /// `[matching.weights]`); what is not given keeps its default.
+    pub matching: MatchingSettings,
 }
 
 impl Default for Config {
@@ -45,6 +49,7 @@ impl Default for Config {
             safe_caseload: 250,
             ethnicity_codes: None,
             pseudo_language: false,
+            matching: MatchingSettings::default(),
         }
     }
 }
@@ -70,7 +75,11 @@ impl Config {
             None => fig = fig.merge(Toml::file("linkwork.toml")),
         }
         fig = fig.merge(Env::prefixed("LINKWORK_").ignore(&["config"])).merge(Serialized::defaults(overrides));
-        fig.extract().map_err(|e| anyhow::anyhow!("configuration: {e}"))
+        let config: Config = fig.extract().map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
+        if let Err(problems) = config.matching.check() {
+            anyhow::bail!("configuration:\n  {}", problems.join("\n  "));
+        }
+        Ok(config)
     }
 
     pub fn database_url(&self) -> String {
@@ -122,6 +131,24 @@ mod tests {
             assert_eq!(c.listen.port(), 9100);
             let c = Config::load(None, &Overrides { listen: Some("127.0.0.1:9200".parse().unwrap()), ..Default::default() }).unwrap();
             assert_eq!(c.listen.port(), 9200);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn matching_is_configured_in_the_file_and_mistakes_are_named() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("linkwork.toml", "[matching.need_terms]\nfood = [\"Community fridge\"]\n[matching.weights]\ninterest = 4.0\n")?;
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.matching.terms()["food"], vec!["community fridge".to_string()]);
+            assert_eq!(c.matching.weights.interest, 4.0);
+            assert_eq!(c.matching.weights.need, linkwork_domain::matching::Weights::default().need, "unnamed weights keep their defaults");
+            jail.create_file("linkwork.toml", "[matching.need_terms]\nfood_bank = [\"food\"]\n")?;
+            let e = Config::load(None, &Overrides::default()).unwrap_err().to_string();
+            assert!(e.contains("matching.need_terms.food_bank: 'food_bank' is not a needs code"), "{e}");
+            jail.create_file("linkwork.toml", "[matching.weights]\nintrest = 4.0\n")?;
+            let e = Config::load(None, &Overrides::default()).unwrap_err().to_string();
+            assert!(e.contains("intrest"), "{e}");
             Ok(())
         });
     }

@@ -163,6 +163,9 @@ pub fn service_documents(f: &Fields, s: &ServiceDoc, tree: &TaxonomyTree, today:
         if let Some(p) = s.available_places() {
             d.add_f64(f.places, p);
         }
+        if let Some(w) = s.wait_time.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+            d.add_text(f.wait_time, w);
+        }
         d
     };
 
@@ -197,8 +200,12 @@ pub fn service_documents(f: &Fields, s: &ServiceDoc, tree: &TaxonomyTree, today:
         for k in langs {
             d.add_text(f.language, k);
         }
-        for slot in s.hours_at(sal, today).half_hour_slots() {
-            d.add_u64(f.slot, u64::from(slot));
+        let slots = s.hours_at(sal, today).half_hour_slots();
+        for slot in &slots {
+            d.add_u64(f.slot, u64::from(*slot));
+        }
+        if !slots.is_empty() {
+            d.add_bytes(f.open_slots, &slot_bitmap(&slots));
         }
         d
     };

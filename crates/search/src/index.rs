@@ -5,8 +5,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use linkwork_domain::matching::ServiceFacts;
 use linkwork_domain::search::{SearchHit, SearchQuery, SearchResults};
-use linkwork_domain::service::ServiceDoc;
+use linkwork_domain::service::{CostLevel, ServiceDoc};
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::UserOperation;
 use tantivy::query::AllQuery;
@@ -14,12 +15,12 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::collect::{Order, Origin, Page, RankCollector};
-use crate::document::service_documents;
+use crate::document::{service_documents, TERM_SEP};
 use crate::error::Result;
 use crate::facts::FactsCache;
 use crate::query::{build, query_words, QueryWord};
 use crate::reasons::{reasons, HitFacts};
-use crate::schema::{build_schema, register_analyzers, Fields, SCHEMA_VERSION};
+use crate::schema::*;
 use crate::taxonomy::TaxonomyTree;
 
 /// Memory the writer may buffer before it writes a segment, shared by its threads. Modest on
@@ -282,17 +283,39 @@ impl SearchIndex {
         let f = &self.fields;
         let doc: TantivyDocument = searcher.doc(at)?;
         let text = |field| doc.get_first(field).and_then(|v| v.as_str()).map(str::to_string);
-        let cost = searcher.segment_reader(at.segment_ord).fast_fields().u64("cost")?.first(at.doc_id);
-        let facts = HitFacts {
-            listing: doc.get_first(f.listing).and_then(|v| v.as_str()).unwrap_or(""),
-            terms: doc.get_all(f.terms).filter_map(|v| v.as_str()).collect(),
-            cost,
-            places: doc.get_first(f.places).and_then(|v| v.as_f64()),
-            distance_m,
+        let ff = searcher.segment_reader(at.segment_ord).fast_fields();
+        let fast = |name: &str| -> Result<Option<u64>> { Ok(ff.u64(name)?.first(at.doc_id)) };
+        let cost = fast("cost")?;
+        let places = doc.get_first(f.places).and_then(|v| v.as_f64());
+        let terms: Vec<&str> = doc.get_all(f.terms).filter_map(|v| v.as_str()).collect();
+        let hit_facts = HitFacts { listing: doc.get_first(f.listing).and_then(|v| v.as_str()).unwrap_or(""), terms: terms.clone(), cost, places, distance_m };
+        let reasons = reasons(q, words, &hit_facts);
+        let service_id = text(f.service_id).unwrap_or_default();
+        let facts = ServiceFacts {
+            id: service_id.clone(),
+            active: fast("hidden")? != Some(1),
+            min_age: fast("min_age")?.filter(|a| *a > 0).map(|a| a as f64),
+            max_age: fast("max_age")?.filter(|a| *a < NO_MAX_AGE).map(|a| a as f64),
+            terms: terms.iter().filter_map(|t| t.split(TERM_SEP).nth(1)).map(str::to_string).collect(),
+            cost: match cost {
+                Some(COST_FREE) => CostLevel::Free,
+                Some(COST_LOW) => CostLevel::LowCost,
+                Some(COST_PAID) => CostLevel::Paid,
+                _ => CostLevel::Unknown,
+            },
+            languages: doc.get_all(f.language).filter_map(|v| v.as_str()).map(str::to_string).collect(),
+            accessible: fast("wheelchair")? == Some(1),
+            open_slots: doc.get_first(f.open_slots).and_then(|v| v.as_bytes()).map(bitmap_slots).unwrap_or_default(),
+            has_capacity: match fast("capacity")? {
+                Some(CAPACITY_SOME) => Some(true),
+                Some(CAPACITY_NONE) => Some(false),
+                _ => None,
+            },
+            available_places: places,
+            wait_time: text(f.wait_time),
         };
-        let reasons = reasons(q, words, &facts);
         Ok(SearchHit {
-            service_id: text(f.service_id).unwrap_or_default(),
+            service_id,
             service_at_location_id: text(f.sal_id),
             location_id: text(f.location_id),
             name: text(f.name).unwrap_or_default(),
@@ -303,6 +326,7 @@ impl SearchIndex {
             distance_m,
             score,
             reasons,
+            facts: Some(facts),
         })
     }
 }

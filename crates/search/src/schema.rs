@@ -11,7 +11,7 @@ use tantivy::tokenizer::{
 
 /// Bumped whenever the layout or the meaning of a field changes: an index written with another
 /// version is rebuilt from scratch rather than misread.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// English words, folded to ASCII, stop words dropped, stemmed: "Walking" and "walks" meet at "walk".
 pub const STEMMED: &str = "lw_stem";
@@ -81,6 +81,27 @@ pub struct Fields {
     pub wheelchair: Field,
     pub capacity: Field,
     pub places: Field,
+    /// The site's opening half-hours of the week as a bitmap ([`OPEN_SLOT_BYTES`] bytes), read
+    /// back by matching; `slot` is what filters.
+    pub open_slots: Field,
+    pub wait_time: Field,
+}
+
+/// 336 half-hours a week, one bit each.
+pub const OPEN_SLOT_BYTES: usize = 42;
+
+/// The bitmap stored in `open_slots`.
+pub fn slot_bitmap(slots: &[u16]) -> Vec<u8> {
+    let mut bits = vec![0u8; OPEN_SLOT_BYTES];
+    for s in slots.iter().map(|s| usize::from(*s)).filter(|s| *s < OPEN_SLOT_BYTES * 8) {
+        bits[s / 8] |= 1 << (s % 8);
+    }
+    bits
+}
+
+/// The slots of a stored bitmap, in order.
+pub fn bitmap_slots(bits: &[u8]) -> Vec<u16> {
+    (0..bits.len().min(OPEN_SLOT_BYTES) * 8).filter(|s| bits[s / 8] & (1 << (s % 8)) != 0).map(|s| s as u16).collect()
 }
 
 pub fn build_schema() -> Schema {
@@ -118,7 +139,8 @@ pub fn build_schema() -> Schema {
     b.add_text_field("snippet", STORED);
     b.add_text_field("terms", STORED);
     b.add_text_field("taxonomy", keyword.clone());
-    b.add_text_field("language", keyword.clone());
+    // Stored too: matching weighs the person's language without reading the listing.
+    b.add_text_field("language", keyword.clone() | STORED);
     b.add_u64_field("slot", INDEXED);
     b.add_text_field("status", keyword);
     b.add_u64_field("hidden", NumericOptions::default().set_fast());
@@ -131,6 +153,8 @@ pub fn build_schema() -> Schema {
     b.add_u64_field("wheelchair", code.clone());
     b.add_u64_field("capacity", code);
     b.add_f64_field("places", STORED);
+    b.add_bytes_field("open_slots", STORED);
+    b.add_text_field("wait_time", STORED);
     b.build()
 }
 
@@ -165,6 +189,8 @@ impl Fields {
             wheelchair: s.get_field("wheelchair")?,
             capacity: s.get_field("capacity")?,
             places: s.get_field("places")?,
+            open_slots: s.get_field("open_slots")?,
+            wait_time: s.get_field("wait_time")?,
         })
     }
 }

@@ -71,7 +71,7 @@ fn services() -> Vec<ServiceDoc> {
             "description": "Longer hikes for fit walkers.",
             "organization": {"id": "org2", "name": "Peak Club"},
             "cost_options": [{"amount": 12}], "languages": [{"name": "English", "code": "en"}],
-            "minimum_age": 16, "maximum_age": 25, "capacities": [{"available": 0}], "attributes": term("walking"),
+            "wait_time": "About two weeks", "minimum_age": 16, "maximum_age": 25, "capacities": [{"available": 0}], "attributes": term("walking"),
             "service_at_locations": [site("hill", north(30.0), "Stairs only", weekly("SA", "09:00", "12:00"))]
         }),
         json!({
@@ -395,4 +395,30 @@ fn reopening_keeps_documents_and_the_change_feed_position() {
     assert_eq!(idx.search(&q()).unwrap().total, 3);
     drop(idx);
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Matching ranks on the facts each hit carries, read from the index alone: they must say what
+/// the listing says, for the site the hit is at.
+#[test]
+fn hits_carry_what_matching_weighs_as_the_listing_says_it() {
+    let idx = index();
+    let docs = services();
+    let r = idx.search(&q()).unwrap();
+    assert_eq!(r.hits.len(), 4);
+    for h in &r.hits {
+        let doc = docs.iter().find(|d| d.id == h.service_id).unwrap();
+        let facts = h.facts.clone().expect("every hit carries its facts");
+        // The listing's facts at the hit's site: the index holds one document per site.
+        let mut at_site = doc.clone();
+        at_site.service_at_locations.retain(|s| Some(&s.id) == h.service_at_location_id.as_ref());
+        let mut want = linkwork_domain::matching::ServiceFacts::of(&at_site, today());
+        // The index names terms from the taxonomy tree (the listing only gives their ids).
+        want.terms = doc.attributes.iter().filter_map(|a| a.taxonomy_term_id.as_deref()).filter_map(|id| tree().name(id).map(str::to_string)).collect();
+        assert_eq!(facts, want, "{}", h.service_id);
+    }
+    let hill = r.hits.iter().find(|h| h.service_id == "hill").unwrap().facts.clone().unwrap();
+    assert_eq!((hill.min_age, hill.max_age, hill.has_capacity, hill.wait_time.as_deref()), (Some(16.0), Some(25.0), Some(false), Some("About two weeks")));
+    assert_eq!(hill.open_slots.len(), 6, "Saturday 09:00 to 12:00 is six half-hours");
+    let walk = r.hits.iter().find(|h| h.service_id == "walk").unwrap().facts.clone().unwrap();
+    assert!(walk.accessible && walk.languages.contains(&"es".to_string()) && walk.terms == vec!["Walking groups".to_string()]);
 }

@@ -3,6 +3,7 @@
 //! every import and edit shows in search without a restart, whichever process made it.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
@@ -23,7 +24,16 @@ pub struct Directory {
     index: Arc<RwLock<SearchIndex>>,
     /// One catch-up at a time, so the applied sequence number only moves forward.
     following: Arc<tokio::sync::Mutex<()>>,
+    /// Counts the index's commits: what the cached term names are checked against.
+    generation: Arc<AtomicU64>,
+    /// Taxonomy term ids and their names in lower case, and the generation they were read at.
+    /// Matching maps needs to terms by name on every call; reading every term each time cost
+    /// a scan of the table per match.
+    term_names: Arc<tokio::sync::RwLock<(u64, Arc<Vec<(String, String)>>)>>,
 }
+
+/// Term names as [`Directory::term_names`] gives them.
+pub type TermNames = Arc<Vec<(String, String)>>;
 
 impl Directory {
     /// Opens the index in `index_dir` (or in memory) over `store`.
@@ -35,7 +45,32 @@ impl Directory {
             }
             None => SearchIndex::in_memory()?,
         };
-        Ok(Directory { store, index: Arc::new(RwLock::new(index)), following: Arc::new(tokio::sync::Mutex::new(())) })
+        Ok(Directory {
+            store,
+            index: Arc::new(RwLock::new(index)),
+            following: Arc::new(tokio::sync::Mutex::new(())),
+            generation: Arc::new(AtomicU64::new(1)),
+            term_names: Arc::new(tokio::sync::RwLock::new((0, Arc::new(Vec::new())))),
+        })
+    }
+
+    /// Every taxonomy term's id and lower-case name, read again only after the index has
+    /// applied changes.
+    pub async fn term_names(&self) -> Result<TermNames, ApiError> {
+        let generation = self.generation.load(Ordering::Acquire);
+        {
+            let cached = self.term_names.read().await;
+            if cached.0 == generation {
+                return Ok(cached.1.clone());
+            }
+        }
+        let mut cached = self.term_names.write().await;
+        if cached.0 == generation {
+            return Ok(cached.1.clone());
+        }
+        let names: Vec<(String, String)> = self.term_rows().await?.into_iter().map(|(id, _, name)| (id, name.to_lowercase())).collect();
+        *cached = (generation, Arc::new(names));
+        Ok(cached.1.clone())
     }
 
     /// Searches the index off the async threads.
@@ -82,6 +117,7 @@ impl Directory {
             }
             let seq = changes.last_seq;
             self.with_writer(move |i| i.commit(seq))?;
+            self.generation.fetch_add(1, Ordering::AcqRel);
         }
     }
 
@@ -101,6 +137,11 @@ impl Directory {
     }
 
     async fn taxonomy_tree(&self) -> anyhow::Result<TaxonomyTree> {
+        Ok(TaxonomyTree::new(self.term_rows().await?))
+    }
+
+    /// Every taxonomy term: id, parent id, name.
+    async fn term_rows(&self) -> Result<Vec<(String, Option<String>, String)>, linkwork_store::StoreError> {
         let mut terms = Vec::new();
         let mut after: Option<String> = None;
         loop {
@@ -115,7 +156,7 @@ impl Directory {
                 ));
             }
         }
-        Ok(TaxonomyTree::new(terms))
+        Ok(terms)
     }
 
     fn with_writer<T>(&self, f: impl FnOnce(&mut SearchIndex) -> Result<T, linkwork_search::SearchError>) -> anyhow::Result<T> {

@@ -486,8 +486,39 @@ mod tests {
         for l in Lang::OFFERED {
             needed.push(format!("language-own-name-{}", l.tag()));
         }
+        needed.extend(["purpose-screening", "purpose-outcome"].map(String::from));
+        needed.extend(audited_codes(&dir.join("../store/src")));
+        for part in linkwork_domain::pathway::assessment::DayPart::ALL {
+            needed.push(format!("day-part-{}", part.as_str()));
+            needed.push(format!("free-time-{}", part.as_str()));
+        }
         let missing: Vec<&String> = needed.iter().filter(|id| !en.contains(*id)).collect();
         assert!(missing.is_empty(), "messages used by the pages but missing from locales/en/main.ftl: {missing:?}");
+    }
+
+    /// The audit log's action and entity codes the store writes (`audit(c, a, "update",
+    /// "instrument", …)`), as the messages the audit page shows them by.
+    fn audited_codes(dir: &std::path::Path) -> Vec<String> {
+        let mut out = vec![];
+        let mut stack = vec![dir.to_path_buf()];
+        while let Some(d) = stack.pop() {
+            for f in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = f.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&p).unwrap();
+                    for call in text.split("audit(c, a, \"").skip(1) {
+                        let mut quoted = call.split('"');
+                        let (Some(action), Some(_), Some(entity)) = (quoted.next(), quoted.next(), quoted.next()) else { continue };
+                        out.push(format!("audit-action-{}", action.replace('_', "-")));
+                        out.push(format!("audit-entity-{}", entity.replace('_', "-")));
+                    }
+                }
+            }
+        }
+        assert!(out.len() > 40, "found only {} audited codes; the scan is broken", out.len() / 2);
+        out
     }
 
     /// Finds literal message ids: `t("id")`, `t1("id"`, `t2("id"`, `a("id"` and domain

@@ -45,6 +45,8 @@ pub struct WebConfig {
     /// Offers the pseudo-language `en-XA` (every translated string in `⟦…⟧`), for checking that
     /// pages show nothing outside the translation resources.
     pub pseudo_language: bool,
+    /// Need-to-taxonomy keywords and weights for matching.
+    pub matching: linkwork_domain::matching::MatchingSettings,
 }
 
 impl Default for WebConfig {
@@ -55,6 +57,7 @@ impl Default for WebConfig {
             safe_caseload: 250,
             ethnicity_codes: linkwork_domain::pathway::person::DEFAULT_ETHNICITY_CODES.iter().map(|(c, _)| c.to_string()).collect(),
             pseudo_language: false,
+            matching: linkwork_domain::matching::MatchingSettings::default(),
         }
     }
 }

@@ -1,16 +1,15 @@
 //! Matching for a person, wired to the directory: candidates come from the search index (the
 //! taxonomy terms that meet the person's needs, and their interests as words, near where they
-//! live), their listings are read from the store, and the domain's ranker orders and explains
-//! them (`linkwork_domain::matching`).
+//! live), with the facts the ranker weighs as the index stores them, and the domain's ranker
+//! orders and explains them (`linkwork_domain::matching`). No listing is read from the database:
+//! at a million services that read was most of the time a match took.
 
 use std::collections::HashMap;
 
 use chrono::{Datelike, Utc};
 use linkwork_domain::geo::Point;
-use linkwork_domain::hsds::tree;
-use linkwork_domain::matching::{default_need_terms, rank, Candidate, Fit, Match, NeedTerms, Profile, Weights};
+use linkwork_domain::matching::{rank, Candidate, Fit, Match, NeedTerms, Profile, ServiceFacts};
 use linkwork_domain::search::SearchQuery;
-use linkwork_domain::service::ServiceDoc;
 use linkwork_store::pathway::{Episode, Person};
 
 use crate::error::{ApiError, ApiResult};
@@ -23,7 +22,7 @@ const RADIUS_M: f64 = 25_000.0;
 const PER_QUERY: usize = 40;
 
 /// The person's profile from their record: needs (confirmed, and the referral's reasons),
-/// interests and barriers from the assessment, age, place and language.
+/// interests, barriers and free times from the assessment, age, place and language.
 pub async fn profile(state: &AppState, episode: &Episode, person: &Person, confirmed_needs: &[String], words: Option<&str>) -> Profile {
     let a = episode.assessment.clone().unwrap_or_default();
     let mut needs: Vec<String> = confirmed_needs.to_vec();
@@ -50,7 +49,8 @@ pub async fn profile(state: &AppState, episode: &Episode, person: &Person, confi
         None => None,
     };
     let language = person.details.language.clone().filter(|l| !l.to_lowercase().starts_with("en"));
-    Profile { needs, interests, barriers, age, location, language, free_at: vec![] }
+    let free_at = a.free_times.iter().map(|f| f.window()).collect();
+    Profile { needs, interests, barriers, age, location, language, free_at }
 }
 
 /// The taxonomy terms (ids) whose names meet any of the needs.
@@ -59,34 +59,36 @@ async fn need_term_ids(state: &AppState, needs: &[String], terms: &NeedTerms) ->
     if keys.is_empty() {
         return Ok(vec![]);
     }
-    let mut ids = vec![];
-    let mut after: Option<String> = None;
-    loop {
-        let rows = state.store().rows_after("taxonomy_term", after.as_deref(), 2000).await?;
-        for r in &rows {
-            let name = r.get_str("name").unwrap_or_default().to_lowercase();
-            if keys.iter().any(|k| name.contains(k.as_str())) {
-                ids.push(r.id().unwrap_or_default().to_string());
-            }
-        }
-        match rows.last() {
-            Some(r) if rows.len() == 2000 => after = r.id().map(str::to_string),
-            _ => break,
-        }
-    }
-    Ok(ids)
+    let all = state.directory.term_names().await?;
+    Ok(all.iter().filter(|(_, name)| keys.iter().any(|k| name.contains(k.as_str()))).map(|(id, _)| id.clone()).collect())
 }
 
-/// A ranked service with its listing.
+/// A ranked service, with what a list of results shows of it.
 pub struct Matched {
-    pub doc: ServiceDoc,
-    pub m: Match,
+    pub service_id: String,
+    pub name: String,
+    pub organization: Option<String>,
+    pub snippet: Option<String>,
+    /// The nearest site's name and address.
     pub place: String,
+    pub m: Match,
+}
+
+/// One service gathered from the hits of its sites and of both searches.
+struct Gathered {
+    text_score: f32,
+    distance_m: Option<f64>,
+    words: Vec<String>,
+    facts: ServiceFacts,
+    name: String,
+    organization: Option<String>,
+    snippet: Option<String>,
+    place: String,
 }
 
 /// Ranks services for the profile: the best `limit`.
 pub async fn find(state: &AppState, p: &Profile, limit: usize) -> ApiResult<Vec<Matched>> {
-    let terms = default_need_terms();
+    let terms = state.config.matching.terms();
     let term_ids = need_term_ids(state, &p.needs, &terms).await?;
     let near: Option<Point> = p.location;
     let base = SearchQuery { near, radius_m: near.map(|_| RADIUS_M), age: p.age, limit: PER_QUERY, ..SearchQuery::default() };
@@ -101,9 +103,10 @@ pub async fn find(state: &AppState, p: &Profile, limit: usize) -> ApiResult<Vec<
     if hits.is_empty() {
         hits.extend(state.directory.search(base.clone()).await?.hits);
     }
-    // One entry per service: the best text score, the nearest site, the words found.
-    let mut by_id: HashMap<String, (f32, Option<f64>, Vec<String>, String)> = HashMap::new();
-    let mut order = vec![];
+    // One entry per service: the best text score, the nearest site, the words found, and the
+    // facts of all its sites.
+    let mut by_id: HashMap<String, Gathered> = HashMap::new();
+    let mut order: Vec<String> = vec![];
     for h in hits {
         let words: Vec<String> = h.reasons.iter().filter_map(|r| match r {
             linkwork_domain::search::MatchReason::Text { words } => Some(words.clone()),
@@ -111,43 +114,45 @@ pub async fn find(state: &AppState, p: &Profile, limit: usize) -> ApiResult<Vec<
         }).flatten().collect();
         let text_score = if words.is_empty() { 0.0 } else { h.score.max(0.0) };
         let place = [h.location_name.clone(), h.address.clone()].into_iter().flatten().collect::<Vec<_>>().join(", ");
+        let facts = h.facts.ok_or_else(|| ApiError::Internal("search hit without its facts".into()))?;
         match by_id.get_mut(&h.service_id) {
-            Some(e) => {
-                e.0 = e.0.max(text_score);
-                e.1 = match (e.1, h.distance_m) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                };
-                for w in words {
-                    if !e.2.contains(&w) {
-                        e.2.push(w);
+            Some(g) => {
+                g.text_score = g.text_score.max(text_score);
+                if let Some(d) = h.distance_m {
+                    if g.distance_m.is_none_or(|n| d < n) {
+                        g.distance_m = Some(d);
+                        g.place = place;
                     }
                 }
+                for w in words {
+                    if !g.words.contains(&w) {
+                        g.words.push(w);
+                    }
+                }
+                g.facts.merge(&facts);
             }
             None => {
                 order.push(h.service_id.clone());
-                by_id.insert(h.service_id.clone(), (text_score, h.distance_m, words, place));
+                let g = Gathered { text_score, distance_m: h.distance_m, words, facts, name: h.name, organization: h.organization_name, snippet: h.snippet, place };
+                by_id.insert(h.service_id, g);
             }
         }
     }
-    let docs = state.store().load(&tree::SERVICE_FOR_MATCHING, &order).await?;
-    let docs: Vec<ServiceDoc> = docs.iter().map(ServiceDoc::from_json).collect::<Result<_, _>>().map_err(|e| ApiError::Internal(e.to_string()))?;
-    let candidates: Vec<Candidate<'_>> = docs
+    let candidates: Vec<Candidate<'_>> = order
         .iter()
-        .map(|d| {
-            let (t, m, w, _) = &by_id[&d.id];
-            Candidate { doc: d, text_score: *t, distance_m: *m, words: w.clone() }
+        .map(|id| {
+            let g = &by_id[id];
+            Candidate { facts: &g.facts, text_score: g.text_score, distance_m: g.distance_m, words: g.words.clone() }
         })
         .collect();
-    let ranked = rank(p, &candidates, &terms, &Weights::default(), Utc::now().date_naive());
-    let mut docs_by_id: HashMap<String, ServiceDoc> = docs.into_iter().map(|d| (d.id.clone(), d)).collect();
+    let ranked = rank(p, &candidates, &terms, &state.config.matching.weights);
+    drop(candidates);
     Ok(ranked
         .into_iter()
         .take(limit)
         .filter_map(|m| {
-            let doc = docs_by_id.remove(&m.service_id)?;
-            let place = by_id.get(&m.service_id).map(|e| e.3.clone()).unwrap_or_default();
-            Some(Matched { doc, m, place })
+            let g = by_id.remove(&m.service_id)?;
+            Some(Matched { service_id: m.service_id.clone(), name: g.name, organization: g.organization, snippet: g.snippet, place: g.place, m })
         })
         .collect())
 }

@@ -26,7 +26,7 @@ use crate::AppState;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/instruments", get(list_instruments).post(load_instrument))
-        .route("/api/v1/instruments/{id}", get(get_instrument))
+        .route("/api/v1/instruments/{id}", get(get_instrument).patch(change_instrument))
         .route("/api/v1/people/{id}/responses", get(person_responses).post(create_response))
         .route("/api/v1/people/{id}/responses/fhir", post(import_response))
         .route("/api/v1/responses/{id}", get(get_response).put(update_response))
@@ -69,6 +69,9 @@ pub struct InstrumentSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub licence: Option<String>,
     pub questions: usize,
+    /// Retired: no new answers are taken; answers already given keep their scores.
+    pub retired: bool,
+    pub loaded_at: String,
 }
 
 fn summary(rec: &InstrumentRecord, ins: &Instrument) -> InstrumentSummary {
@@ -82,22 +85,59 @@ fn summary(rec: &InstrumentRecord, ins: &Instrument) -> InstrumentSummary {
         purpose: ins.scoring.purpose.iter().map(|p| serde_json::to_value(p).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()).collect(),
         licence: ins.scoring.licence.clone(),
         questions: ins.items.iter().filter(|i| !matches!(i.kind, instrument::ItemKind::Display)).count(),
+        retired: rec.retired,
+        loaded_at: rec.loaded_at.clone(),
     }
 }
 
-/// The instruments that can be answered.
-#[utoipa::path(get, path = "/api/v1/instruments", tag = "measures", responses((status = 200, body = [InstrumentSummary])), security(("bearer" = [])))]
-async fn list_instruments(State(state): State<AppState>, _caller: Caller) -> ApiResult<Json<Vec<InstrumentSummary>>> {
+/// Every loaded instrument with its summary, newest version first within a name; retired ones
+/// only when `retired` is asked for.
+pub(crate) async fn instrument_summaries(state: &AppState, retired: bool) -> ApiResult<Vec<InstrumentSummary>> {
     let mut out = vec![];
     for rec in state.store().list_instruments().await? {
-        if rec.retired {
+        if rec.retired && !retired {
             continue;
         }
         if let Ok(ins) = Instrument::parse(&rec.definition) {
             out.push(summary(&rec, &ins));
         }
     }
-    Ok(Json(out))
+    Ok(out)
+}
+
+#[derive(Deserialize, ToSchema, utoipa::IntoParams)]
+pub struct InstrumentsQuery {
+    /// `true` to list retired instruments too.
+    pub retired: Option<bool>,
+}
+
+/// The instruments that can be answered (with `?retired=true`, the retired ones too).
+#[utoipa::path(get, path = "/api/v1/instruments", tag = "measures", params(InstrumentsQuery), responses((status = 200, body = [InstrumentSummary])), security(("bearer" = [])))]
+async fn list_instruments(State(state): State<AppState>, _caller: Caller, Query(q): Query<InstrumentsQuery>) -> ApiResult<Json<Vec<InstrumentSummary>>> {
+    Ok(Json(instrument_summaries(&state, q.retired.unwrap_or(false)).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstrumentChange {
+    /// `true` retires it: no new answers are taken, and answers already given keep their
+    /// scores. `false` brings it back.
+    pub retired: bool,
+}
+
+/// Retires an instrument or brings it back (administrators).
+#[utoipa::path(patch, path = "/api/v1/instruments/{id}", tag = "measures", request_body = InstrumentChange,
+    responses((status = 200, body = InstrumentSummary), (status = 404, body = Problem)), security(("bearer" = [])))]
+async fn change_instrument(State(state): State<AppState>, caller: Caller, Path(key): Path<String>, Body(b): Body<InstrumentChange>) -> ApiResult<Json<InstrumentSummary>> {
+    let a = caller.may(Action::ManageInstruments)?;
+    Ok(Json(retire(&state, &a, &key, b.retired).await?))
+}
+
+/// Retires (or brings back) an instrument by id.
+pub(crate) async fn retire(state: &AppState, a: &Actor, id: &str, retired: bool) -> ApiResult<InstrumentSummary> {
+    let rec = state.store().set_instrument_retired(a, id, retired).await?;
+    let ins = Instrument::parse(&rec.definition).map_err(|e| ApiError::Internal(format!("stored instrument {}: {e:?}", rec.id)))?;
+    Ok(summary(&rec, &ins))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -204,6 +244,9 @@ async fn create_response(State(state): State<AppState>, caller: Caller, Path(pid
         ApiError::NotFound { .. } => ApiError::invalid(vec![FieldError::new("instrument", format!("there is no instrument '{}'", b.instrument))]),
         other => other,
     })?;
+    if rec.retired {
+        return Err(ApiError::conflict(format!("{} has been retired: it takes no new answers; answers already given keep their scores", rec.title)));
+    }
     let prepared = prepare(&ins, &b.answers, b.complete)?;
     let answers = serde_json::to_value(&b.answers).map_err(|e| ApiError::Internal(e.to_string()))?;
     let episode = b.episode_id.map(|e| e.to_string());
@@ -456,7 +499,7 @@ async fn matches(State(state): State<AppState>, caller: Caller, Path(eid): Path<
     Ok(Json(
         found
             .into_iter()
-            .map(|m| MatchResult { service_id: m.doc.id.clone(), name: m.doc.name.clone(), organization: m.doc.organization.as_ref().map(|o| o.name.clone()), score: m.m.score, fits: m.m.fits })
+            .map(|m| MatchResult { service_id: m.service_id, name: m.name, organization: m.organization, score: m.m.score, fits: m.m.fits })
             .collect(),
     ))
 }

@@ -34,7 +34,7 @@ impl Modify for Bearer {
         api_v1::add_follow_up, api_v1::complete_follow_up, api_v1::due_follow_ups, api_v1::caseload,
         api_v1::create_onward, api_v1::get_onward, api_v1::change_onward, api_v1::record_attendance, api_v1::inbox, api_v1::mark_read,
         api_v1::search_audit, api_v1::verify_audit,
-        measures_api::list_instruments, measures_api::load_instrument, measures_api::get_instrument,
+        measures_api::list_instruments, measures_api::load_instrument, measures_api::get_instrument, measures_api::change_instrument,
         measures_api::person_responses, measures_api::create_response, measures_api::import_response,
         measures_api::get_response, measures_api::update_response, measures_api::response_observations,
         measures_api::person_needs, measures_api::decide_need, measures_api::outcomes, measures_api::matches,

@@ -40,6 +40,8 @@ async fn every_endpoint_against_every_role(db: TestDb) {
     let proposed = w.lw.read(&format!("/api/v1/people/{pid}/needs")).await;
     let nid = s(&proposed["proposed"][0]["id"]).to_string();
     let swemwbs: Value = serde_json::from_str(linkwork_domain::instrument::SWEMWBS).unwrap();
+    let instruments = w.lw.read("/api/v1/instruments").await;
+    let gad2 = s(&instruments.as_array().unwrap().iter().find(|i| i["name"] == "GAD2").unwrap()["id"]).to_string();
 
     const ALL: &[&str] = &["admin", "gp", "lw", "provider", "provider2", "facilitator", "analyst"];
     const LW: &[&str] = &["lw"];
@@ -101,6 +103,7 @@ async fn every_endpoint_against_every_role(db: TestDb) {
         case(M::GET, v1("/instruments"), None, ALL),
         case(M::GET, v1("/instruments/UCLA3"), None, ALL),
         case(M::POST, v1("/instruments"), Some(swemwbs), ADMIN),
+        case(M::PATCH, v1(&format!("/instruments/{gad2}")), Some(json!({ "retired": false })), ADMIN),
         case(M::GET, v1(&format!("/people/{pid}/responses")), None, LW),
         case(M::POST, v1(&format!("/people/{pid}/responses")), Some(json!({ "instrument": "PHQ2", "answers": {} })), LW),
         case(M::POST, v1(&format!("/people/{pid}/responses/fhir")), Some(json!({ "resourceType": "QuestionnaireResponse", "questionnaire": "http://linkwork.example/fhir/Questionnaire/ucla-3", "status": "in-progress" })), LW),

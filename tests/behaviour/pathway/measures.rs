@@ -122,6 +122,25 @@ async fn administrators_load_instruments_and_broken_ones_are_refused(db: TestDb)
     // The Questionnaire itself, as FHIR.
     let q = w.lw.read("/api/v1/instruments/UCLA3?format=fhir").await;
     assert_eq!(q["resourceType"], "Questionnaire");
+
+    // Retired, UCLA-3 takes no new answers; the answers already given keep their scores.
+    let given = w.lw.ok(&format!("/api/v1/people/{}/responses", s(&ep["person_id"])), json!({ "instrument": "UCLA3", "answers": { "u1": ["often"], "u2": ["often"], "u3": ["often"] }, "complete": true })).await;
+    let ucla = given["response"]["instrument_id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/instruments/{ucla}");
+    assert_eq!(w.lw.call(reqwest::Method::PATCH, &path, Some(json!({ "retired": true })), None).await.status, 403, "only administrators retire instruments");
+    let r = w.admin.call(reqwest::Method::PATCH, &path, Some(json!({ "retired": true })), None).await;
+    assert_eq!((r.status, &r.body["retired"]), (200, &json!(true)), "{:#}", r.body);
+    let names = |list: &Value| list.as_array().unwrap().iter().map(|i| s(&i["name"]).to_string()).collect::<Vec<_>>();
+    assert!(!names(&w.lw.read("/api/v1/instruments").await).contains(&"UCLA3".to_string()), "no longer offered");
+    assert!(names(&w.admin.read("/api/v1/instruments?retired=true").await).contains(&"UCLA3".to_string()), "still listed when asked for");
+    let r = w.lw.post(&format!("/api/v1/people/{}/responses", s(&ep["person_id"])), json!({ "instrument": ucla, "answers": {} })).await;
+    assert_eq!(r.status, 409, "{:#}", r.body);
+    assert!(r.body["detail"].as_str().unwrap().contains("retired"), "{:#}", r.body);
+    let kept = w.lw.read(&format!("/api/v1/responses/{}", s(&given["response"]["id"]))).await;
+    assert_eq!((&kept["status"], &kept["scores"][0]["value"]), (&json!("completed"), &json!(9.0)), "{kept:#}");
+    let r = w.admin.call(reqwest::Method::PATCH, &path, Some(json!({ "retired": false })), None).await;
+    assert_eq!(r.body["retired"], json!(false));
+    assert!(names(&w.lw.read("/api/v1/instruments").await).contains(&"UCLA3".to_string()), "brought back");
 }
 
 async fn fhir_export_validates_and_import_scores(db: TestDb) {
@@ -168,13 +187,24 @@ async fn matching_ranks_and_explains_services_for_the_person(db: TestDb) {
     let eid = s(&ep["id"]).to_string();
     w.to_assessed(&eid).await;
     let etag = w.lw.get(&format!("/api/v1/episodes/{eid}")).await.etag();
-    let r = w.lw.call(reqwest::Method::PUT, &format!("/api/v1/episodes/{eid}/assessment"), Some(json!({ "interests": ["walking"], "barriers": [{ "barrier": "cost", "support": [] }] })), Some(&etag)).await;
+    let put = |body: serde_json::Value, etag: String| {
+        let lw = &w.lw;
+        let url = format!("/api/v1/episodes/{eid}/assessment");
+        async move { lw.call(reqwest::Method::PUT, &url, Some(body), Some(&etag)).await }
+    };
+    let r = put(json!({ "interests": ["walking"], "free_times": [{ "day": "sunday", "part": "night" }] }), etag.clone()).await;
+    assert_eq!((r.status, &r.body["errors"][0]["field"]), (400, &json!("free_times[0].part")), "a part of the day that does not exist is refused, saying where: {:#}", r.body);
+    let free = json!([{ "day": "tuesday", "part": "morning" }, { "day": "monday", "part": "evening" }, { "day": "tuesday", "part": "morning" }]);
+    let r = put(json!({ "interests": ["walking"], "barriers": [{ "barrier": "cost", "support": [] }], "free_times": free }), etag).await;
     assert_eq!(r.status, 200, "{:#}", r.body);
+    assert_eq!(r.body["assessment"]["free_times"], json!([{ "day": "monday", "part": "evening" }, { "day": "tuesday", "part": "morning" }]), "kept in week order, once each");
     let m = w.lw.read(&format!("/api/v1/episodes/{eid}/matches")).await;
     let first = &m[0];
     assert_eq!(first["name"], "Tuesday walking group", "{m:#}");
     let kinds: Vec<&str> = first["fits"].as_array().unwrap().iter().map(|f| s(&f["kind"])).collect();
     assert!(kinds.contains(&"need") && kinds.contains(&"interest"), "{kinds:?}");
+    let open = first["fits"].as_array().unwrap().iter().find(|f| f["kind"] == "open_when_free").unwrap_or_else(|| panic!("free on Tuesday mornings, and it meets then: {m:#}"));
+    assert_eq!((s(&open["day"]), s(&open["time"])), ("Tue", "10:00:00"), "it says when in their free time it meets");
     assert_eq!(w.gp.get(&format!("/api/v1/episodes/{eid}/matches")).await.status, 403);
     assert_eq!(w.lw.get(&format!("/api/v1/episodes/{eid}/matches?limit=0")).await.status, 400);
 }

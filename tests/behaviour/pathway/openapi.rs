@@ -48,7 +48,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/audit", &["get"]),
     ("/api/v1/audit/verify", &["get"]),
     ("/api/v1/instruments", &["get", "post"]),
-    ("/api/v1/instruments/{id}", &["get"]),
+    ("/api/v1/instruments/{id}", &["get", "patch"]),
     ("/api/v1/people/{id}/responses", &["get", "post"]),
     ("/api/v1/people/{id}/responses/fhir", &["post"]),
     ("/api/v1/responses/{id}", &["get", "put"]),

@@ -1,6 +1,6 @@
 //! The "what matters to you" assessment, goals with their reviews, and the social prescription.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 use super::{FieldError, Problems};
@@ -57,6 +57,100 @@ pub struct Assessment {
     pub interests: Vec<String>,
     #[serde(default)]
     pub barriers: Vec<BarrierEntry>,
+    /// When the person is free, for matching to services' opening hours.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub free_times: Vec<FreeTime>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Day {
+    Monday,
+    Tuesday,
+    Wednesday,
+    Thursday,
+    Friday,
+    Saturday,
+    Sunday,
+}
+
+impl Day {
+    pub const ALL: [Day; 7] = [Day::Monday, Day::Tuesday, Day::Wednesday, Day::Thursday, Day::Friday, Day::Saturday, Day::Sunday];
+
+    pub fn weekday(self) -> Weekday {
+        match self {
+            Day::Monday => Weekday::Mon,
+            Day::Tuesday => Weekday::Tue,
+            Day::Wednesday => Weekday::Wed,
+            Day::Thursday => Weekday::Thu,
+            Day::Friday => Weekday::Fri,
+            Day::Saturday => Weekday::Sat,
+            Day::Sunday => Weekday::Sun,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Day::Monday => "monday",
+            Day::Tuesday => "tuesday",
+            Day::Wednesday => "wednesday",
+            Day::Thursday => "thursday",
+            Day::Friday => "friday",
+            Day::Saturday => "saturday",
+            Day::Sunday => "sunday",
+        }
+    }
+}
+
+/// A part of the day, as people say when they are free ("Tuesday mornings").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DayPart {
+    Morning,
+    Afternoon,
+    Evening,
+}
+
+impl DayPart {
+    pub const ALL: [DayPart; 3] = [DayPart::Morning, DayPart::Afternoon, DayPart::Evening];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayPart::Morning => "morning",
+            DayPart::Afternoon => "afternoon",
+            DayPart::Evening => "evening",
+        }
+    }
+
+    /// The hours it covers, from (inclusive) and to (exclusive): 09:00–12:00, 12:00–17:00 and
+    /// 17:00–21:00, the times community groups meet.
+    pub fn hours(self) -> (NaiveTime, NaiveTime) {
+        let h = |h| NaiveTime::from_hms_opt(h, 0, 0).unwrap_or_default();
+        match self {
+            DayPart::Morning => (h(9), h(12)),
+            DayPart::Afternoon => (h(12), h(17)),
+            DayPart::Evening => (h(17), h(21)),
+        }
+    }
+}
+
+/// A time the person is free: a day and a part of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct FreeTime {
+    pub day: Day,
+    pub part: DayPart,
+}
+
+impl FreeTime {
+    /// The day and the hours (from, to) it covers.
+    pub fn window(self) -> (Weekday, NaiveTime, NaiveTime) {
+        let (from, to) = self.part.hours();
+        (self.day.weekday(), from, to)
+    }
 }
 
 fn short_list(p: &mut Problems, field: &str, items: Vec<String>) -> Vec<String> {
@@ -83,7 +177,11 @@ impl Assessment {
             support.dedup();
             barriers.push(BarrierEntry { barrier: b.barrier, note, support });
         }
-        p.into_result(Assessment { what_matters, strengths, interests, barriers })
+        // Week order, each once: 21 at most, so there is nothing else to check.
+        let mut free_times = self.free_times;
+        free_times.sort_unstable();
+        free_times.dedup();
+        p.into_result(Assessment { what_matters, strengths, interests, barriers, free_times })
     }
 }
 

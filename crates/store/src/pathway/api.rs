@@ -285,6 +285,10 @@ impl Store {
     pub async fn load_instrument(&self, a: &Actor, url: &str, version: &str, name: &str, title: &str, definition: &serde_json::Value, built_in: bool) -> PResult<(InstrumentRecord, bool)> {
         tx!(self, load_instrument(a, url, version, name, title, definition, built_in))
     }
+    /// Retires an instrument, or brings it back; audited.
+    pub async fn set_instrument_retired(&self, a: &Actor, id: &str, retired: bool) -> PResult<InstrumentRecord> {
+        tx!(self, set_instrument_retired(a, id, retired))
+    }
     pub async fn list_instruments(&self) -> PResult<Vec<InstrumentRecord>> {
         read!(self, list_instruments())
     }

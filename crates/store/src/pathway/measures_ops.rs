@@ -61,6 +61,17 @@ pub(super) async fn list_instruments(c: &mut Conn) -> PResult<Vec<InstrumentReco
     rows.iter().map(instrument_from).collect()
 }
 
+/// Retires an instrument (no new answers; those given keep their scores) or brings it back.
+pub(super) async fn set_instrument_retired(c: &mut Conn, a: &Actor, id: &str, retired: bool) -> PResult<InstrumentRecord> {
+    let done = sqlx::query("UPDATE instrument SET retired = $1 WHERE id = $2").bind(retired).bind(id).execute(&mut *c).await?;
+    if done.rows_affected() == 0 {
+        return Err(PathwayError::NotFound(format!("instrument {id}")));
+    }
+    audit(c, a, "update", "instrument", Some(id), None).await?;
+    let r = sqlx::query("SELECT * FROM instrument WHERE id = $1").bind(id).fetch_one(&mut *c).await?;
+    instrument_from(&r)
+}
+
 /// An instrument by id, or the newest version of one by name.
 pub(super) async fn find_instrument(c: &mut Conn, id_or_name: &str) -> PResult<InstrumentRecord> {
     let r = sqlx::query("SELECT * FROM instrument WHERE id = $1 OR (name = $1 AND NOT retired) ORDER BY (id = $1) DESC, loaded_at DESC LIMIT 1")

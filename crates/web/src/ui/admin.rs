@@ -1,5 +1,6 @@
 //! The administrator's pages: users and their roles, organisations and their members, directory
-//! imports with their reports, and the audit log. Every change goes through the same store
+//! imports with their reports, screening and outcome instruments (load, retire), and the audit
+//! log. Every change goes through the same store
 //! operations as the API and is audited there.
 
 use askama::Template;
@@ -28,6 +29,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/organisations/{id}/members", post(add_member))
         .route("/admin/organisations/{id}/members/remove", post(remove_member))
         .route("/admin/imports", get(imports))
+        .route("/admin/instruments", get(instruments).post(load_instrument))
+        .route("/admin/instruments/{id}/retired", post(retire_instrument))
         .route("/admin/audit", get(audit))
 }
 
@@ -215,6 +218,98 @@ async fn imports(State(state): State<AppState>, page: Page) -> PageResult {
     let t = page.t();
     let rows = state.store().list_imports(100).await?.into_iter().map(|i| (t.datetime(&i.started_at), i.source, i.format, i.summary)).collect();
     Ok(render(ImportsPage { c: page.chrome, rows }))
+}
+
+pub struct InstrumentRow {
+    pub id: String,
+    pub title: String,
+    pub name: String,
+    pub version: String,
+    pub purpose: String,
+    pub questions: i64,
+    pub licence: String,
+    pub built_in: bool,
+    pub retired: bool,
+    pub loaded_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_instruments.html")]
+struct InstrumentsPage {
+    c: Chrome,
+    rows: Vec<InstrumentRow>,
+    definition: String,
+    e: Errors,
+}
+
+async fn instruments_page(state: &AppState, c: Chrome, definition: String, e: Errors) -> Result<InstrumentsPage, Fail> {
+    let t = c.t.clone();
+    let rows = crate::measures_api::instrument_summaries(state, true)
+        .await?
+        .into_iter()
+        .map(|i| InstrumentRow {
+            purpose: i.purpose.iter().map(|p| t.code("purpose-", p)).collect::<Vec<_>>().join(", "),
+            loaded_at: t.datetime(&i.loaded_at),
+            questions: i.questions as i64,
+            licence: i.licence.unwrap_or_default(),
+            id: i.id,
+            title: i.title,
+            name: i.name,
+            version: i.version,
+            built_in: i.built_in,
+            retired: i.retired,
+        })
+        .collect();
+    Ok(InstrumentsPage { c, rows, definition, e })
+}
+
+async fn instruments(State(state): State<AppState>, page: Page) -> PageResult {
+    page.may(Action::ManageInstruments)?;
+    Ok(render(instruments_page(&state, page.chrome, String::new(), Errors::default()).await?))
+}
+
+/// Loads a definition pasted into the form: refused with every reason and where it is, and
+/// kept in the box to be corrected.
+async fn load_instrument(State(state): State<AppState>, p: Posted) -> PageResult {
+    let (_, actor) = p.page.may(Action::ManageInstruments)?;
+    let text = p.form.get("definition");
+    let t = p.page.t().clone();
+    let mut e = Errors::default();
+    let parsed: Option<serde_json::Value> = match serde_json::from_str(&text) {
+        _ if text.trim().is_empty() => {
+            e.add("definition", t.t("err-definition-empty"));
+            None
+        }
+        Ok(v) => Some(v),
+        Err(err) => {
+            e.add("definition", t.t2("err-definition-not-json", "line", err.line() as i64, "column", err.column() as i64));
+            None
+        }
+    };
+    if let Some(def) = parsed {
+        match linkwork_domain::instrument::Instrument::parse(&def) {
+            Ok(ins) => match state.store().load_instrument(&actor, &ins.url, &ins.version, &ins.name, &ins.title, &def, false).await {
+                Ok((_, true)) => return Ok(done("/admin/instruments", "instrument-loaded")),
+                Ok((_, false)) => return Ok(done("/admin/instruments", "instrument-already-loaded")),
+                Err(linkwork_store::pathway::PathwayError::Conflict(_)) => e.add("definition", t.t2("err-instrument-version-taken", "title", ins.title.as_str(), "version", ins.version.as_str())),
+                Err(other) => return Err(Fail::Api(other.into())),
+            },
+            Err(errs) => {
+                for (i, err) in errs.iter().enumerate() {
+                    e.add(&format!("definition.{i}"), t.t2("err-in-definition", "path", err.path.as_str(), "message", err.message.as_str()));
+                }
+            }
+        }
+    }
+    let view = instruments_page(&state, p.page.chrome, text, e).await?;
+    Ok(render_status(view, StatusCode::UNPROCESSABLE_ENTITY))
+}
+
+async fn retire_instrument(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
+    let (_, actor) = p.page.may(Action::ManageInstruments)?;
+    let retired = p.form.get("retired") == "true";
+    crate::measures_api::retire(&state, &actor, &id, retired).await?;
+    Ok(done("/admin/instruments", if retired { "instrument-retired" } else { "instrument-restored" }))
 }
 
 #[derive(Deserialize, Default)]

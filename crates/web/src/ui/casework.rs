@@ -11,7 +11,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use chrono::{Duration, Utc};
 use linkwork_domain::pathway::access::Action;
-use linkwork_domain::pathway::assessment::{Assessment, BarrierEntry, GoalInput, GoalReviewInput, PrescriptionItemInput};
+use linkwork_domain::pathway::assessment::{Assessment, BarrierEntry, Day, DayPart, FreeTime, GoalInput, GoalReviewInput, PrescriptionItemInput};
 use linkwork_domain::pathway::consent::{ConsentInput, ConsentPurpose};
 use linkwork_domain::pathway::episode::{next_statuses, ClosureReason, EpisodeStatus, TransitionRequest};
 use linkwork_domain::pathway::format_time;
@@ -233,6 +233,7 @@ struct EpisodePage {
     strengths: String,
     interests: String,
     barriers: Vec<String>,
+    free_times: String,
     has_assessment: bool,
     goals: Vec<GoalView>,
     progress: Vec<Choice>,
@@ -368,6 +369,7 @@ async fn episode_view(
         what_matters: a.what_matters.clone().unwrap_or_default(),
         strengths: a.strengths.join(", "),
         interests: a.interests.join(", "),
+        free_times: a.free_times.iter().map(|f| free_time_words(&t, f)).collect::<Vec<_>>().join(", "),
         barriers: a
             .barriers
             .iter()
@@ -531,7 +533,21 @@ struct AssessmentPage {
     strengths: String,
     interests: String,
     barriers: Vec<BarrierRow>,
+    /// Column headings: the parts of the day.
+    parts: Vec<String>,
+    /// A row per day, a box per part.
+    free_rows: Vec<(String, Vec<Tick>)>,
     e: Errors,
+}
+
+/// "Monday morning", in the reader's language.
+fn free_time_words(t: &Tr, f: &FreeTime) -> String {
+    t.t1(&format!("free-time-{}", f.part.as_str()), "day", t.weekday(f.day.weekday()).as_str())
+}
+
+/// The form's value for a free time: `monday-morning`.
+fn free_time_code(f: &FreeTime) -> String {
+    format!("{}-{}", f.day.as_str(), f.part.as_str())
 }
 
 const BARRIERS: [&str; 7] = ["cost", "distance_transport", "confidence_company", "mental_state", "language", "digital", "physical_access"];
@@ -555,6 +571,19 @@ fn assessment_form(c: Chrome, ep: &Episode, a: &Assessment, e: Errors) -> Assess
             }
         })
         .collect();
+    let free_rows = Day::ALL
+        .iter()
+        .map(|day| {
+            let ticks = DayPart::ALL
+                .iter()
+                .map(|part| {
+                    let f = FreeTime { day: *day, part: *part };
+                    Tick { code: free_time_code(&f), label: free_time_words(t, &f), checked: a.free_times.contains(&f) }
+                })
+                .collect();
+            (t.weekday(day.weekday()), ticks)
+        })
+        .collect();
     AssessmentPage {
         id: ep.id.clone(),
         name: ep.person_name.clone(),
@@ -563,6 +592,8 @@ fn assessment_form(c: Chrome, ep: &Episode, a: &Assessment, e: Errors) -> Assess
         strengths: a.strengths.join("\n"),
         interests: a.interests.join("\n"),
         barriers,
+        parts: DayPart::ALL.iter().map(|p| t.t(&format!("day-part-{}", p.as_str()))).collect(),
+        free_rows,
         e,
         c,
     }
@@ -598,7 +629,12 @@ async fn save_assessment(State(state): State<AppState>, Path(id): Path<String>, 
             })
         })
         .collect();
-    let raw = Assessment { what_matters: f.opt("what_matters"), strengths: lines(&f.get("strengths")), interests: lines(&f.get("interests")), barriers };
+    let free_times = Day::ALL
+        .iter()
+        .flat_map(|day| DayPart::ALL.iter().map(move |part| FreeTime { day: *day, part: *part }))
+        .filter(|ft| f.all("free").iter().any(|x| *x == free_time_code(ft)))
+        .collect();
+    let raw = Assessment { what_matters: f.opt("what_matters"), strengths: lines(&f.get("strengths")), interests: lines(&f.get("interests")), barriers, free_times };
     let result = match raw.clone().parse() {
         Ok(a) => state.store().set_assessment(&actor, &id, version(f), &a).await.map_err(ApiError::from),
         Err(errs) => Err(ApiError::invalid(errs)),
@@ -789,12 +825,12 @@ async fn plan_view(state: &AppState, page: Page, ep: &Episode, person: &Person, 
     let candidates = matched
         .into_iter()
         .map(|m| Candidate {
-            href: format!("/directory/services/{}", m.doc.id),
-            id: m.doc.id.clone(),
-            name: m.doc.name.clone(),
-            organisation: m.doc.organization.as_ref().map(|o| o.name.clone()).unwrap_or_default(),
+            href: format!("/directory/services/{}", m.service_id),
+            id: m.service_id.clone(),
+            name: m.name.clone(),
+            organisation: m.organization.clone().unwrap_or_default(),
             place: m.place.clone(),
-            snippet: m.doc.description.as_deref().map(|d| d.chars().take(200).collect()).unwrap_or_default(),
+            snippet: m.snippet.clone().unwrap_or_default(),
             reasons: m.m.fits.iter().map(|f| crate::matching::fit_words(&t, f)).collect(),
         })
         .collect();

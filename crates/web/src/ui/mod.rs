@@ -94,7 +94,7 @@ fn nav_for(t: &Tr, caller: Option<&Caller>, path: &str) -> Vec<NavItem> {
                 items.extend([("/inbox", "nav-inbox"), ("/listings", "nav-listings")]);
             }
             if c.has(Role::Admin) {
-                items.extend([("/admin/users", "nav-users"), ("/admin/organisations", "nav-organisations"), ("/admin/imports", "nav-imports"), ("/admin/audit", "nav-audit")]);
+                items.extend([("/admin/users", "nav-users"), ("/admin/organisations", "nav-organisations"), ("/admin/imports", "nav-imports"), ("/admin/instruments", "nav-instruments"), ("/admin/audit", "nav-audit")]);
             }
             items.push(("/directory", "nav-directory"));
         }
