@@ -695,8 +695,19 @@ async fn a_link_worker_screens_confirms_a_need_and_sees_the_change() {
         for (q, a) in ["u1", "u2", "u3"].iter().zip(answers) {
             p.tick(&format!("a-{q}-{a}")).await;
         }
+        if timepoint == "baseline" {
+            // The next measure is booked with the baseline.
+            p.c.find(Locator::Css("#again option[value='12']")).await.unwrap().click().await.unwrap();
+        }
         p.press("main form button[value=score]").await;
     }
+    let due = (chrono::Utc::now().date_naive() + chrono::Days::new(84)).format("%Y-%m-%d").to_string();
+    let booked = w.lw.read("/api/v1/follow-ups").await;
+    let ucla_title = w.app.store().find_instrument("UCLA3").await.unwrap().title;
+    assert!(
+        booked.as_array().unwrap().iter().any(|f| f["due_on"] == due.as_str() && f["purpose"].as_str().is_some_and(|p| p.contains("Repeat") && p.contains(&ucla_title))),
+        "a follow-up to repeat UCLA-3 in 12 weeks: {booked:#}"
+    );
     let chart = p.text("figure.chart").await;
     assert!(chart.contains("improved") && chart.contains('8') && chart.contains('5'), "{chart}");
     let label = p.c.find(Locator::Css("figure.chart svg")).await.unwrap().attr("aria-label").await.unwrap().unwrap();

@@ -58,7 +58,37 @@ struct MeasurePage {
     timepoints: Vec<(String, String, bool)>,
     questions: Vec<QuestionView>,
     licence: String,
+    /// "Measure again in …": the choices, as (weeks, label, selected).
+    again: Vec<(String, String, bool)>,
     e: Errors,
+}
+
+/// Weeks after which the next measure can be booked.
+const AGAIN_WEEKS: [u32; 5] = [4, 6, 8, 12, 26];
+
+fn again_choices(t: &Tr, selected: &str) -> Vec<(String, String, bool)> {
+    std::iter::once((String::new(), t.t("measure-again-none"), selected.is_empty()))
+        .chain(AGAIN_WEEKS.iter().map(|w| (w.to_string(), t.t1("measure-again-weeks", "weeks", i64::from(*w)), selected == w.to_string())))
+        .collect()
+}
+
+/// The weeks asked for on a scored form, or the error to show: an empty choice books nothing.
+fn again_weeks(t: &Tr, again: &str, e: &mut Errors) -> Option<u32> {
+    if again.is_empty() {
+        return None;
+    }
+    let weeks = again.parse::<u32>().ok().filter(|w| AGAIN_WEEKS.contains(w));
+    if weeks.is_none() {
+        e.add("again", t.t("err-choose-one"));
+    }
+    weeks
+}
+
+/// Books the next measure as a follow-up on the episode ("Repeat UCLA-3"), due in `weeks`.
+async fn book_again(state: &AppState, actor: &linkwork_store::pathway::Actor, episode_id: &str, t: &Tr, title: &str, weeks: u32) -> Result<(), Fail> {
+    let due = (chrono::Utc::now().date_naive() + chrono::Days::new(u64::from(weeks) * 7)).format("%Y-%m-%d").to_string();
+    state.store().add_follow_up(actor, episode_id, &due, Some(&t.t1("follow-up-measure-again", "title", title))).await?;
+    Ok(())
 }
 
 fn questions(ins: &Instrument, answers: &Answers, e: &Errors) -> Vec<QuestionView> {
@@ -158,7 +188,7 @@ fn timepoints(t: &Tr, selected: &str) -> Vec<(String, String, bool)> {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn form_page(state: &AppState, page: Page, episode_id: &str, action: String, ins: &Instrument, answers: &Answers, timepoint: &str, e: Errors) -> Result<MeasurePage, Fail> {
+async fn form_page(state: &AppState, page: Page, episode_id: &str, action: String, ins: &Instrument, answers: &Answers, (timepoint, again): (&str, &str), e: Errors) -> Result<MeasurePage, Fail> {
     let (_, actor) = page.may(Action::WorkEpisodes)?;
     let ep = state.store().get_episode(&actor, episode_id).await?;
     let t = page.t().clone();
@@ -172,6 +202,7 @@ async fn form_page(state: &AppState, page: Page, episode_id: &str, action: Strin
         timepoints: timepoints(&t, timepoint),
         questions: questions(ins, answers, &e),
         licence: ins.scoring.licence.clone().unwrap_or_default(),
+        again: again_choices(&t, again),
         e,
         c: page.chrome,
     })
@@ -186,7 +217,7 @@ async fn new_measure(State(state): State<AppState>, page: Page, Path(id): Path<S
     let id = path_id(&id, "episode")?;
     let (_, ins) = instrument(&state, q.instrument.as_deref().unwrap_or("AHCHRSNCore")).await?;
     let tp = q.timepoint.unwrap_or_else(|| "screening".into());
-    let view = form_page(&state, page, &id, format!("/episodes/{id}/measures"), &ins, &Answers::new(), &tp, Errors::default()).await?;
+    let view = form_page(&state, page, &id, format!("/episodes/{id}/measures"), &ins, &Answers::new(), (&tp, ""), Errors::default()).await?;
     Ok(render(view))
 }
 
@@ -219,19 +250,26 @@ async fn save_new(State(state): State<AppState>, Path(id): Path<String>, p: Post
     let tp = p.form.get("timepoint");
     let complete = p.form.get("finish") == "score";
     let t = p.page.t().clone();
+    let again = p.form.get("again");
     let (answers, e) = answers_from(&ins, &p.form);
-    let (keep, e) = prepare(&t, &ins, &answers, complete, e);
+    let (keep, mut e) = prepare(&t, &ins, &answers, complete, e);
+    let weeks = if complete { again_weeks(&t, &again, &mut e) } else { None };
     if !e.is_empty() {
-        let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures"), &ins, &answers, &tp, e).await?;
+        let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures"), &ins, &answers, (&tp, &again), e).await?;
         return Ok(render_status(view, StatusCode::UNPROCESSABLE_ENTITY));
     }
     let ep = state.store().get_episode(&actor, &id).await?;
     let json = serde_json::to_value(&answers).map_err(|e| Fail::Api(ApiError::Internal(e.to_string())))?;
     match state.store().save_response(&actor, &ep.person_id, Some(&id), &ins_id, &tp, &json, keep.as_ref()).await {
-        Ok(_) => Ok(done(&format!("/episodes/{id}#measures"), if complete { "measure-scored" } else { "measure-saved" })),
+        Ok(_) => {
+            if let Some(w) = weeks {
+                book_again(&state, &actor, &id, &t, &ins.title, w).await?;
+            }
+            Ok(done(&format!("/episodes/{id}#measures"), if complete { "measure-scored" } else { "measure-saved" }))
+        }
         Err(err) => {
             let e = field_errors(&t, err.into())?;
-            let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures"), &ins, &answers, &tp, e).await?;
+            let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures"), &ins, &answers, (&tp, &again), e).await?;
             Ok(render_status(view, StatusCode::UNPROCESSABLE_ENTITY))
         }
     }
@@ -243,7 +281,7 @@ async fn continue_measure(State(state): State<AppState>, page: Page, Path((id, r
     let r = state.store().get_response(&actor, &rid).await?;
     let (_, ins) = instrument(&state, &r.instrument_id).await?;
     let answers: Answers = serde_json::from_value(r.answers.clone()).unwrap_or_default();
-    let view = form_page(&state, page, &id, format!("/episodes/{id}/measures/{rid}"), &ins, &answers, &r.timepoint, Errors::default()).await?;
+    let view = form_page(&state, page, &id, format!("/episodes/{id}/measures/{rid}"), &ins, &answers, (&r.timepoint, ""), Errors::default()).await?;
     Ok(render(view))
 }
 
@@ -254,14 +292,19 @@ async fn save_existing(State(state): State<AppState>, Path((id, rid)): Path<(Str
     let (_, ins) = instrument(&state, &r.instrument_id).await?;
     let complete = p.form.get("finish") == "score";
     let t = p.page.t().clone();
+    let again = p.form.get("again");
     let (answers, e) = answers_from(&ins, &p.form);
-    let (keep, e) = prepare(&t, &ins, &answers, complete, e);
+    let (keep, mut e) = prepare(&t, &ins, &answers, complete, e);
+    let weeks = if complete { again_weeks(&t, &again, &mut e) } else { None };
     if !e.is_empty() {
-        let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures/{rid}"), &ins, &answers, &r.timepoint, e).await?;
+        let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures/{rid}"), &ins, &answers, (&r.timepoint, &again), e).await?;
         return Ok(render_status(view, StatusCode::UNPROCESSABLE_ENTITY));
     }
     let json = serde_json::to_value(&answers).map_err(|e| Fail::Api(ApiError::Internal(e.to_string())))?;
     state.store().update_response(&actor, &rid, Some(r.version), &json, keep.as_ref()).await?;
+    if let Some(w) = weeks {
+        book_again(&state, &actor, &id, &t, &ins.title, w).await?;
+    }
     Ok(done(&format!("/episodes/{id}#measures"), if complete { "measure-scored" } else { "measure-saved" }))
 }
 
