@@ -702,7 +702,7 @@ async fn a_link_worker_screens_confirms_a_need_and_sees_the_change() {
         p.press("main form button[value=score]").await;
     }
     let due = (chrono::Utc::now().date_naive() + chrono::Days::new(84)).format("%Y-%m-%d").to_string();
-    let booked = w.lw.read("/api/v1/follow-ups").await;
+    let booked = w.lw.read(&format!("/api/v1/follow-ups?until={due}")).await;
     let ucla_title = w.app.store().find_instrument("UCLA3").await.unwrap().title;
     assert!(
         booked.as_array().unwrap().iter().any(|f| f["due_on"] == due.as_str() && f["purpose"].as_str().is_some_and(|p| p.contains("Repeat") && p.contains(&ucla_title))),
