@@ -29,7 +29,7 @@ pub struct Directory {
     /// Taxonomy term ids and their names in lower case, and the generation they were read at.
     /// Matching maps needs to terms by name on every call; reading every term each time cost
     /// a scan of the table per match.
-    term_names: Arc<tokio::sync::RwLock<(u64, Arc<Vec<(String, String)>>)>>,
+    term_names: Arc<tokio::sync::RwLock<(u64, TermNames)>>,
 }
 
 /// Term names as [`Directory::term_names`] gives them.
