@@ -82,7 +82,7 @@ impl ServiceFacts {
         open_slots.dedup();
         ServiceFacts {
             id: doc.id.clone(),
-            active: doc.status.as_deref().map(str::trim).is_none_or(|s| s.is_empty() || s.eq_ignore_ascii_case("active")),
+            active: doc.is_active(),
             min_age: doc.minimum_age,
             max_age: doc.maximum_age,
             terms: doc.terms().map(|t| t.name.clone()).collect(),
@@ -92,7 +92,7 @@ impl ServiceFacts {
             open_slots,
             has_capacity: doc.has_capacity(),
             available_places: doc.available_places(),
-            wait_time: doc.wait_time.as_deref().map(str::trim).filter(|w| !w.is_empty()).map(str::to_string),
+            wait_time: doc.waiting_list().map(str::to_string),
         }
     }
 

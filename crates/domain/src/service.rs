@@ -215,6 +215,17 @@ impl ServiceDoc {
         ServiceDoc::deserialize(v)
     }
 
+    /// Whether the service runs: HSDS status `active`, or none given. Only these are found by
+    /// search and matching; referring to another is warned about.
+    pub fn is_active(&self) -> bool {
+        self.status.as_deref().map(str::trim).is_none_or(|s| s.is_empty() || s.eq_ignore_ascii_case("active"))
+    }
+
+    /// The waiting list the listing states, if any ("About 3 weeks").
+    pub fn waiting_list(&self) -> Option<&str> {
+        self.wait_time.as_deref().map(str::trim).filter(|w| !w.is_empty())
+    }
+
     pub fn cost_level(&self) -> CostLevel {
         let amounts: Vec<f64> = self.cost_options.iter().filter_map(|c| c.amount).collect();
         if self.cost_options.iter().any(|c| c.amount == Some(0.0) || says_free(&c.option) || says_free(&c.amount_description)) {

@@ -155,7 +155,7 @@ pub fn service_documents(f: &Fields, s: &ServiceDoc, tree: &TaxonomyTree, today:
             d.add_text(f.taxonomy, id);
         }
         d.add_text(f.status, &status);
-        d.add_u64(f.hidden, u64::from(status != ACTIVE));
+        d.add_u64(f.hidden, u64::from(!s.is_active()));
         d.add_u64(f.min_age, min_age);
         d.add_u64(f.max_age, max_age);
         d.add_u64(f.cost, cost);
@@ -163,7 +163,7 @@ pub fn service_documents(f: &Fields, s: &ServiceDoc, tree: &TaxonomyTree, today:
         if let Some(p) = s.available_places() {
             d.add_f64(f.places, p);
         }
-        if let Some(w) = s.wait_time.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+        if let Some(w) = s.waiting_list() {
             d.add_text(f.wait_time, w);
         }
         d

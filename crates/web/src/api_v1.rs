@@ -891,10 +891,10 @@ async fn create_onward(State(state): State<AppState>, caller: Caller, Path(eid):
     if service.has_capacity() == Some(false) {
         warnings.push("the service says it has no places available".to_string());
     }
-    if let Some(w) = service.wait_time.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+    if let Some(w) = service.waiting_list() {
         warnings.push(format!("the service has a waiting list ({w})"));
     }
-    if service.status.as_deref().is_some_and(|s| s != "active") {
+    if !service.is_active() {
         warnings.push(format!("the service is {}", service.status.as_deref().unwrap_or_default()));
     }
     let warning = (!warnings.is_empty()).then(|| warnings.join("; "));

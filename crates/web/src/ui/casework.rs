@@ -889,10 +889,10 @@ async fn refer(State(state): State<AppState>, Path(id): Path<String>, p: Posted)
     if service.has_capacity() == Some(false) {
         warnings.push(t.t("capacity-full"));
     }
-    if let Some(w) = service.wait_time.as_deref().map(str::trim).filter(|w| !w.is_empty()) {
+    if let Some(w) = service.waiting_list() {
         warnings.push(t.t1("capacity-waiting-list", "wait", w));
     }
-    if service.status.as_deref().is_some_and(|s| s != "active") {
+    if !service.is_active() {
         warnings.push(t.t("capacity-not-active"));
     }
     let consent_given = f.checked("consent");
