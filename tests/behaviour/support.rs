@@ -86,9 +86,14 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn start(db: TestDb) -> TestApp {
+        TestApp::start_with(db, WebConfig { pseudo_language: true, ..WebConfig::default() }).await
+    }
+
+    /// The server with a deployment's own settings.
+    pub async fn start_with(db: TestDb, config: WebConfig) -> TestApp {
         let store = db.store().await;
         let directory = Directory::new(store, None).expect("a search index");
-        let state = AppState::new(directory, WebConfig { pseudo_language: true, ..WebConfig::default() });
+        let state = AppState::new(directory, config);
         linkwork_web::measures_api::ensure_built_in(state.store()).await.expect("the built-in instruments load");
         let server = linkwork_web::serve("127.0.0.1:0".parse().unwrap(), state.clone()).await.expect("the server starts");
         TestApp { db, addr: server.addr, state, http: reqwest::Client::new() }

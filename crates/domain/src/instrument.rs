@@ -676,6 +676,39 @@ pub fn change(rule: &ScoreRule, baseline: f64, follow_up: f64, threshold: Option
     })
 }
 
+/// What a deployment sets about outcomes in its configuration file: the change in a score that
+/// counts as meaningful, in place of the instrument's own `meaningful_change`, by instrument name
+/// and score id:
+///
+/// ```toml
+/// [outcomes.meaningful_change.SWEMWBS]
+/// metric = 2.0
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutcomeSettings {
+    pub meaningful_change: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+impl OutcomeSettings {
+    /// Every threshold that is not a positive number, with where it is.
+    pub fn check(&self) -> Result<(), Vec<String>> {
+        let problems: Vec<String> = self
+            .meaningful_change
+            .iter()
+            .flat_map(|(ins, scores)| scores.iter().map(move |(score, t)| (ins, score, *t)))
+            .filter(|(_, _, t)| !(t.is_finite() && *t > 0.0))
+            .map(|(ins, score, t)| format!("outcomes.meaningful_change.{ins}.{score}: {t} is not a change; give a number above 0"))
+            .collect();
+        if problems.is_empty() { Ok(()) } else { Err(problems) }
+    }
+
+    /// The configured threshold for a score, if any.
+    pub fn threshold(&self, instrument: &str, score_id: &str) -> Option<f64> {
+        self.meaningful_change.get(instrument)?.get(score_id).copied()
+    }
+}
+
 /// The instruments Linkwork ships, free to use: (file name, definition).
 pub const BUILT_IN: [(&str, &str); 6] = [
     ("ahc-hrsn-core.json", include_str!("../instruments/ahc-hrsn-core.json")),

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
+use linkwork_domain::instrument::OutcomeSettings;
 use linkwork_domain::matching::MatchingSettings;
 use serde::{Deserialize, Serialize};
 
@@ -35,6 +36,9 @@ pub struct Config {
     /// Matching's need-to-taxonomy keywords and weights (`[matching.need_terms]`,
     /// `[matching.weights]`); what is not given keeps its default.
     pub matching: MatchingSettings,
+    /// Outcome thresholds that replace instruments' own (`[outcomes.meaningful_change.NAME]`,
+    /// `score_id = change`).
+    pub outcomes: OutcomeSettings,
 }
 
 impl Default for Config {
@@ -50,6 +54,7 @@ impl Default for Config {
             ethnicity_codes: None,
             pseudo_language: false,
             matching: MatchingSettings::default(),
+            outcomes: OutcomeSettings::default(),
         }
     }
 }
@@ -76,7 +81,8 @@ impl Config {
         }
         fig = fig.merge(Env::prefixed("LINKWORK_").ignore(&["config"])).merge(Serialized::defaults(overrides));
         let config: Config = fig.extract().map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
-        if let Err(problems) = config.matching.check() {
+        let problems: Vec<String> = [config.matching.check(), config.outcomes.check()].into_iter().filter_map(Result::err).flatten().collect();
+        if !problems.is_empty() {
             anyhow::bail!("configuration:\n  {}", problems.join("\n  "));
         }
         Ok(config)
@@ -149,6 +155,13 @@ mod tests {
             jail.create_file("linkwork.toml", "[matching.weights]\nintrest = 4.0\n")?;
             let e = Config::load(None, &Overrides::default()).unwrap_err().to_string();
             assert!(e.contains("intrest"), "{e}");
+            jail.create_file("linkwork.toml", "[outcomes.meaningful_change.SWEMWBS]\nmetric = 2.0\n")?;
+            let c = Config::load(None, &Overrides::default()).unwrap();
+            assert_eq!(c.outcomes.threshold("SWEMWBS", "metric"), Some(2.0));
+            assert_eq!(c.outcomes.threshold("SWEMWBS", "raw"), None);
+            jail.create_file("linkwork.toml", "[outcomes.meaningful_change.SWEMWBS]\nmetric = 0\n")?;
+            let e = Config::load(None, &Overrides::default()).unwrap_err().to_string();
+            assert!(e.contains("outcomes.meaningful_change.SWEMWBS.metric: 0 is not a change"), "{e}");
             Ok(())
         });
     }

@@ -47,6 +47,8 @@ pub struct WebConfig {
     pub pseudo_language: bool,
     /// Need-to-taxonomy keywords and weights for matching.
     pub matching: linkwork_domain::matching::MatchingSettings,
+    /// Outcome thresholds that replace instruments' own.
+    pub outcomes: linkwork_domain::instrument::OutcomeSettings,
 }
 
 impl Default for WebConfig {
@@ -58,6 +60,7 @@ impl Default for WebConfig {
             ethnicity_codes: linkwork_domain::pathway::person::DEFAULT_ETHNICITY_CODES.iter().map(|(c, _)| c.to_string()).collect(),
             pseudo_language: false,
             matching: linkwork_domain::matching::MatchingSettings::default(),
+            outcomes: linkwork_domain::instrument::OutcomeSettings::default(),
         }
     }
 }

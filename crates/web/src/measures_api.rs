@@ -401,7 +401,7 @@ pub struct Point {
 }
 
 /// A score over time: the first measurement (baseline), the latest, and the change between them
-/// by the instrument's own direction and threshold.
+/// by the instrument's own direction and threshold (or the one configured for it).
 #[derive(Serialize, ToSchema)]
 pub struct OutcomeSeries {
     pub instrument: String,
@@ -450,7 +450,7 @@ pub async fn outcome_series(state: &AppState, responses: &[ResponseRecord]) -> A
         if let (Some(first), Some(last), Some(rule)) = (o.points.first(), o.points.last(), rule) {
             if o.points.len() > 1 {
                 o.change = Some(last.value - first.value);
-                o.verdict = change(rule, first.value, last.value, None);
+                o.verdict = change(rule, first.value, last.value, state.config.outcomes.threshold(&o.instrument, &o.score_id));
             }
         }
     }

@@ -71,6 +71,26 @@ async fn screening_proposes_needs_that_a_link_worker_decides(db: TestDb) {
     assert_eq!(w.provider.get(&format!("/api/v1/people/{pid}/needs")).await.status, 403);
 }
 
+/// A deployment that counts only a change of 4 on UCLA-3 as meaningful (the instrument says 1)
+/// sees 8 to 5 as no change; other instruments keep their own thresholds.
+async fn a_deployment_sets_its_own_outcome_threshold(db: TestDb) {
+    let strict: linkwork_domain::instrument::OutcomeSettings = serde_json::from_value(json!({ "meaningful_change": { "UCLA3": { "total": 4.0 } } })).unwrap();
+    let w = World::with_config(db, linkwork_web::WebConfig { outcomes: strict, ..linkwork_web::WebConfig::default() }).await;
+    let ep = w.refer("Ada", "Lovelace").await;
+    let pid = s(&ep["person_id"]).to_string();
+    let ucla = |a: &str, b: &str, c: &str| json!({ "u1": [a], "u2": [b], "u3": [c] });
+    for (tp, answers) in [("baseline", ucla("often", "often", "some-of-the-time")), ("follow_up", ucla("some-of-the-time", "hardly-ever", "some-of-the-time"))] {
+        w.lw.ok(&format!("/api/v1/people/{pid}/responses"), json!({ "instrument": "UCLA3", "timepoint": tp, "answers": answers, "complete": true })).await;
+    }
+    let ons = |anxious: i64| json!({ "life_satisfaction": 6, "worthwhile": 6, "happy": 5, "anxious": anxious });
+    w.lw.ok(&format!("/api/v1/people/{pid}/responses"), json!({ "instrument": "ONS4", "timepoint": "baseline", "answers": ons(3), "complete": true })).await;
+    w.lw.ok(&format!("/api/v1/people/{pid}/responses"), json!({ "instrument": "ONS4", "timepoint": "follow_up", "answers": ons(6), "complete": true })).await;
+    let out = w.lw.read(&format!("/api/v1/people/{pid}/outcomes")).await;
+    let series = |ins: &str, score: &str| out.as_array().unwrap().iter().find(|o| o["instrument"] == ins && o["score_id"] == score).cloned().unwrap();
+    assert_eq!((&series("UCLA3", "total")["change"], &series("UCLA3", "total")["verdict"]), (&json!(-3.0), &json!("no_change")), "{out:#}");
+    assert_eq!(series("ONS4", "anxious")["verdict"], json!("worse"));
+}
+
 async fn outcomes_are_measured_against_the_baseline(db: TestDb) {
     let w = World::new(db).await;
     let ep = w.refer("Ada", "Lovelace").await;
@@ -213,6 +233,7 @@ on_both_databases!(
     matching_ranks_and_explains_services_for_the_person,
     screening_proposes_needs_that_a_link_worker_decides,
     outcomes_are_measured_against_the_baseline,
+    a_deployment_sets_its_own_outcome_threshold,
     administrators_load_instruments_and_broken_ones_are_refused,
     fhir_export_validates_and_import_scores,
 );

@@ -103,7 +103,15 @@ fn password_hash() -> &'static str {
 
 impl World {
     pub async fn new(db: TestDb) -> World {
-        let app = TestApp::start(db).await;
+        World::on(TestApp::start(db).await).await
+    }
+
+    /// The world on a server started with its own settings.
+    pub async fn with_config(db: TestDb, config: linkwork_web::WebConfig) -> World {
+        World::on(TestApp::start_with(db, config).await).await
+    }
+
+    async fn on(app: TestApp) -> World {
         let f = fixtures::directory();
         app.store().write_batch(&f.batch).await.unwrap();
         let base = format!("http://{}", app.addr);
