@@ -51,8 +51,14 @@ pub async fn ensure_built_in(store: &linkwork_store::Store) -> anyhow::Result<()
 /// An instrument as stored, parsed (definitions were checked when loaded).
 pub(crate) async fn instrument_of(state: &AppState, id_or_name: &str) -> ApiResult<(InstrumentRecord, Instrument)> {
     let rec = state.store().find_instrument(id_or_name).await?;
-    let ins = Instrument::parse(&rec.definition).map_err(|e| ApiError::Internal(format!("stored instrument {}: {e:?}", rec.id)))?;
+    let ins = stored(&rec)?;
     Ok((rec, ins))
+}
+
+/// A stored definition, checked when it was loaded: failing here means the store was changed
+/// behind Linkwork's back.
+fn stored(rec: &InstrumentRecord) -> ApiResult<Instrument> {
+    Instrument::parse(&rec.definition).map_err(|e| ApiError::Internal(format!("stored instrument {}: {e:?}", rec.id)))
 }
 
 /// An instrument in a list.
@@ -136,8 +142,7 @@ async fn change_instrument(State(state): State<AppState>, caller: Caller, Path(k
 /// Retires (or brings back) an instrument by id.
 pub(crate) async fn retire(state: &AppState, a: &Actor, id: &str, retired: bool) -> ApiResult<InstrumentSummary> {
     let rec = state.store().set_instrument_retired(a, id, retired).await?;
-    let ins = Instrument::parse(&rec.definition).map_err(|e| ApiError::Internal(format!("stored instrument {}: {e:?}", rec.id)))?;
-    Ok(summary(&rec, &ins))
+    Ok(summary(&rec, &stored(&rec)?))
 }
 
 #[derive(Deserialize, ToSchema)]

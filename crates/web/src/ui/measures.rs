@@ -243,33 +243,52 @@ fn prepare(t: &Tr, ins: &Instrument, answers: &Answers, complete: bool, mut e: E
     (Some(keep), e)
 }
 
+/// What a measure form sent: the answers and, when it asks for a score, the scores to keep and
+/// the weeks to the next measure; with the errors to show (then nothing is saved).
+struct Submitted {
+    answers: Answers,
+    complete: bool,
+    keep: Option<ScoresToKeep>,
+    again: String,
+    weeks: Option<u32>,
+    e: Errors,
+}
+
+fn submitted(t: &Tr, ins: &Instrument, f: &FormData) -> Submitted {
+    let complete = f.get("finish") == "score";
+    let again = f.get("again");
+    let (answers, e) = answers_from(ins, f);
+    let (keep, mut e) = prepare(t, ins, &answers, complete, e);
+    let weeks = if complete { again_weeks(t, &again, &mut e) } else { None };
+    Submitted { answers, complete, keep, again, weeks, e }
+}
+
+/// After a response is saved: books the next measure if asked, and says what was done.
+async fn saved(state: &AppState, actor: &linkwork_store::pathway::Actor, episode_id: &str, t: &Tr, ins: &Instrument, sub: &Submitted) -> PageResult {
+    if let Some(w) = sub.weeks {
+        book_again(state, actor, episode_id, t, &ins.title, w).await?;
+    }
+    Ok(done(&format!("/episodes/{episode_id}#measures"), if sub.complete { "measure-scored" } else { "measure-saved" }))
+}
+
 async fn save_new(State(state): State<AppState>, Path(id): Path<String>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::WorkEpisodes)?;
     let id = path_id(&id, "episode")?;
     let (ins_id, ins) = instrument(&state, &p.form.get("instrument")).await?;
     let tp = p.form.get("timepoint");
-    let complete = p.form.get("finish") == "score";
     let t = p.page.t().clone();
-    let again = p.form.get("again");
-    let (answers, e) = answers_from(&ins, &p.form);
-    let (keep, mut e) = prepare(&t, &ins, &answers, complete, e);
-    let weeks = if complete { again_weeks(&t, &again, &mut e) } else { None };
-    if !e.is_empty() {
-        let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures"), &ins, &answers, (&tp, &again), e).await?;
+    let sub = submitted(&t, &ins, &p.form);
+    if !sub.e.is_empty() {
+        let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures"), &ins, &sub.answers, (&tp, &sub.again), sub.e).await?;
         return Ok(render_status(view, StatusCode::UNPROCESSABLE_ENTITY));
     }
     let ep = state.store().get_episode(&actor, &id).await?;
-    let json = serde_json::to_value(&answers).map_err(|e| Fail::Api(ApiError::Internal(e.to_string())))?;
-    match state.store().save_response(&actor, &ep.person_id, Some(&id), &ins_id, &tp, &json, keep.as_ref()).await {
-        Ok(_) => {
-            if let Some(w) = weeks {
-                book_again(&state, &actor, &id, &t, &ins.title, w).await?;
-            }
-            Ok(done(&format!("/episodes/{id}#measures"), if complete { "measure-scored" } else { "measure-saved" }))
-        }
+    let json = serde_json::to_value(&sub.answers).map_err(|e| Fail::Api(ApiError::Internal(e.to_string())))?;
+    match state.store().save_response(&actor, &ep.person_id, Some(&id), &ins_id, &tp, &json, sub.keep.as_ref()).await {
+        Ok(_) => saved(&state, &actor, &id, &t, &ins, &sub).await,
         Err(err) => {
             let e = field_errors(&t, err.into())?;
-            let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures"), &ins, &answers, (&tp, &again), e).await?;
+            let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures"), &ins, &sub.answers, (&tp, &sub.again), e).await?;
             Ok(render_status(view, StatusCode::UNPROCESSABLE_ENTITY))
         }
     }
@@ -290,22 +309,15 @@ async fn save_existing(State(state): State<AppState>, Path((id, rid)): Path<(Str
     let (id, rid) = (path_id(&id, "episode")?, path_id(&rid, "response")?);
     let r = state.store().get_response(&actor, &rid).await?;
     let (_, ins) = instrument(&state, &r.instrument_id).await?;
-    let complete = p.form.get("finish") == "score";
     let t = p.page.t().clone();
-    let again = p.form.get("again");
-    let (answers, e) = answers_from(&ins, &p.form);
-    let (keep, mut e) = prepare(&t, &ins, &answers, complete, e);
-    let weeks = if complete { again_weeks(&t, &again, &mut e) } else { None };
-    if !e.is_empty() {
-        let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures/{rid}"), &ins, &answers, (&r.timepoint, &again), e).await?;
+    let sub = submitted(&t, &ins, &p.form);
+    if !sub.e.is_empty() {
+        let view = form_page(&state, p.page, &id, format!("/episodes/{id}/measures/{rid}"), &ins, &sub.answers, (&r.timepoint, &sub.again), sub.e).await?;
         return Ok(render_status(view, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    let json = serde_json::to_value(&answers).map_err(|e| Fail::Api(ApiError::Internal(e.to_string())))?;
-    state.store().update_response(&actor, &rid, Some(r.version), &json, keep.as_ref()).await?;
-    if let Some(w) = weeks {
-        book_again(&state, &actor, &id, &t, &ins.title, w).await?;
-    }
-    Ok(done(&format!("/episodes/{id}#measures"), if complete { "measure-scored" } else { "measure-saved" }))
+    let json = serde_json::to_value(&sub.answers).map_err(|e| Fail::Api(ApiError::Internal(e.to_string())))?;
+    state.store().update_response(&actor, &rid, Some(r.version), &json, sub.keep.as_ref()).await?;
+    saved(&state, &actor, &id, &t, &ins, &sub).await
 }
 
 async fn decide(State(state): State<AppState>, Path((id, nid)): Path<(String, String)>, p: Posted) -> PageResult {
