@@ -649,7 +649,7 @@ pub fn score(ins: &Instrument, answers: &Answers) -> Scored {
 }
 
 /// How a score moved between two measurements.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Change {
     Improved,

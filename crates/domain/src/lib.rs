@@ -8,6 +8,7 @@ pub mod hsds;
 pub mod id;
 pub mod instrument;
 pub mod matching;
+pub mod observatory;
 pub mod pathway;
 pub mod schedule;
 pub mod search;

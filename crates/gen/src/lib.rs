@@ -16,6 +16,7 @@
 //! from its codes and so are the same everywhere. Names, phone numbers (Ofcom's drama ranges),
 //! postcodes and addresses are made up; web and email addresses are under `example.org.uk`.
 
+pub mod caseload;
 mod build;
 mod demo;
 mod kinds;

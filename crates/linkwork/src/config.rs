@@ -9,6 +9,7 @@ use figment::providers::{Env, Format, Serialized, Toml};
 use figment::Figment;
 use linkwork_domain::instrument::OutcomeSettings;
 use linkwork_domain::matching::MatchingSettings;
+use linkwork_domain::observatory::ObservatorySettings;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -39,6 +40,10 @@ pub struct Config {
     /// Outcome thresholds that replace instruments' own (`[outcomes.meaningful_change.NAME]`,
     /// `score_id = change`).
     pub outcomes: OutcomeSettings,
+    /// The indicators' disclosure control, age bands, targets and area populations
+    /// (`[observatory]`: `suppress_max`, `round_to`, `age_bands`, `contact_target_working_days`,
+    /// `adherence_sessions`, `[observatory.area_populations]`).
+    pub observatory: ObservatorySettings,
 }
 
 impl Default for Config {
@@ -55,6 +60,7 @@ impl Default for Config {
             pseudo_language: false,
             matching: MatchingSettings::default(),
             outcomes: OutcomeSettings::default(),
+            observatory: ObservatorySettings::default(),
         }
     }
 }
@@ -81,7 +87,11 @@ impl Config {
         }
         fig = fig.merge(Env::prefixed("LINKWORK_").ignore(&["config"])).merge(Serialized::defaults(overrides));
         let config: Config = fig.extract().map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
-        let problems: Vec<String> = [config.matching.check(), config.outcomes.check()].into_iter().filter_map(Result::err).flatten().collect();
+        let problems: Vec<String> = [config.matching.check(), config.outcomes.check(), config.observatory.check().map(|_| ())]
+            .into_iter()
+            .filter_map(Result::err)
+            .flatten()
+            .collect();
         if !problems.is_empty() {
             anyhow::bail!("configuration:\n  {}", problems.join("\n  "));
         }

@@ -2,6 +2,7 @@
 //! crates together; the behaviour lives in the crates.
 
 mod config;
+mod demo_caseload;
 mod export;
 mod gen;
 mod import;

@@ -5,7 +5,7 @@ use linkwork_web::{AppState, Directory, WebConfig};
 use crate::config::Config;
 
 pub(crate) fn web_config(config: &Config) -> WebConfig {
-    let mut w = WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone(), safe_caseload: config.safe_caseload, pseudo_language: config.pseudo_language, matching: config.matching.clone(), outcomes: config.outcomes.clone(), ..WebConfig::default() };
+    let mut w = WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone(), safe_caseload: config.safe_caseload, pseudo_language: config.pseudo_language, matching: config.matching.clone(), outcomes: config.outcomes.clone(), observatory: config.observatory.clone(), ..WebConfig::default() };
     if let Some(codes) = &config.ethnicity_codes {
         w.ethnicity_codes = codes.clone();
     }
@@ -44,7 +44,13 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
     }
     let (accounts, provider_org) = {
         let st = AppState::new(Directory::new(store.clone(), None)?, web_config(config));
-        crate::users::demo_accounts(&st).await?
+        linkwork_web::measures_api::ensure_built_in(st.store()).await?;
+        let accounts = crate::users::demo_accounts(&st).await?;
+        let loaded = crate::demo_caseload::load(&st).await?;
+        if loaded > 0 {
+            eprintln!("Loaded a year of {loaded} referrals for the link worker, the provider and the analyst to see.");
+        }
+        accounts
     };
     store.close().await;
     let (server, _) = start(config).await?;

@@ -222,6 +222,11 @@ impl Tr {
         Tr { catalog, lang }
     }
 
+    /// The reader's language tag ("en", "es", "lo", "en-XA").
+    pub fn lang_tag(&self) -> &'static str {
+        self.lang.tag()
+    }
+
     /// A message without arguments.
     pub fn t(&self, id: &str) -> String {
         self.catalog.format(self.lang, id, None)

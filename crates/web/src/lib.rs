@@ -12,6 +12,7 @@ pub mod hsds_api;
 pub mod i18n;
 pub mod matching;
 pub mod measures_api;
+pub mod observatory;
 pub mod openapi;
 pub mod pages;
 mod session_pages;
@@ -49,6 +50,8 @@ pub struct WebConfig {
     pub matching: linkwork_domain::matching::MatchingSettings,
     /// Outcome thresholds that replace instruments' own.
     pub outcomes: linkwork_domain::instrument::OutcomeSettings,
+    /// Disclosure control, age bands, targets and populations for the indicators.
+    pub observatory: linkwork_domain::observatory::ObservatorySettings,
 }
 
 impl Default for WebConfig {
@@ -61,6 +64,7 @@ impl Default for WebConfig {
             pseudo_language: false,
             matching: linkwork_domain::matching::MatchingSettings::default(),
             outcomes: linkwork_domain::instrument::OutcomeSettings::default(),
+            observatory: linkwork_domain::observatory::ObservatorySettings::default(),
         }
     }
 }
@@ -115,10 +119,12 @@ pub fn router(state: AppState) -> Router {
             pages::routes()
                 .merge(session_pages::routes())
                 .merge(ui::routes())
+                .merge(observatory::pages::routes())
                 .layer(axum::middleware::from_fn_with_state(state.clone(), ui::error_pages)),
         )
         .merge(api_v1::routes())
         .merge(measures_api::routes())
+        .merge(observatory::api::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .fallback(|| async { error::ApiError::not_found("page at this address") })

@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use linkwork_domain::instrument::{self, change, check_answers, score, Answers, Change, Instrument, Scored};
 use linkwork_domain::pathway::access::Action;
-use linkwork_domain::pathway::{format_time, now, FieldError};
+use linkwork_domain::pathway::{format_time, FieldError};
 use linkwork_domain::Id;
 use linkwork_store::pathway::{Actor, InstrumentRecord, PersonNeed, ProposedNeed, ResponseRecord, ScoresToKeep, StoredScore};
 use serde::{Deserialize, Serialize};
@@ -226,7 +226,8 @@ fn prepare(ins: &Instrument, answers: &Answers, complete: bool) -> ApiResult<Opt
 /// What the store keeps of a completed response: its scores now, and the needs its positive
 /// domains propose.
 pub(crate) fn scores_to_keep(scored: &Scored) -> ScoresToKeep {
-    let at = format_time(now());
+    // Dated as the store dates the response (the clock, or a loaded history's date).
+    let at = format_time(linkwork_store::pathway::record_time());
     ScoresToKeep {
         scores: scored
             .scores
@@ -258,6 +259,15 @@ async fn create_response(State(state): State<AppState>, caller: Caller, Path(pid
     let timepoint = b.timepoint.as_deref().unwrap_or("screening");
     let r = state.store().save_response(&a, &pid, episode.as_deref(), &rec.id, timepoint, &answers, prepared.as_ref().map(|p| &p.1)).await?;
     Ok((StatusCode::CREATED, Json(ScoredResponse { response: r, result: prepared.map(|p| p.0) })).into_response())
+}
+
+/// Records a completed response for the command line (the demo's caseload): the same checks and
+/// scoring as `POST /api/v1/people/{id}/responses`, as `a`.
+pub async fn record_completed(state: &AppState, a: &Actor, person_id: &str, episode_id: Option<&str>, instrument: &str, timepoint: &str, answers: &Value) -> ApiResult<ResponseRecord> {
+    let (rec, ins) = instrument_of(state, instrument).await?;
+    let parsed: Answers = serde_json::from_value(answers.clone()).map_err(|e| ApiError::invalid(vec![FieldError::new("answers", e.to_string())]))?;
+    let prepared = prepare(&ins, &parsed, true)?;
+    Ok(state.store().save_response(a, person_id, episode_id, &rec.id, timepoint, answers, prepared.as_ref().map(|p| &p.1)).await?)
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -5,6 +5,7 @@ use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
+use crate::observatory::api as observatory;
 use crate::{api_v1, measures_api};
 
 struct Bearer;
@@ -38,6 +39,7 @@ impl Modify for Bearer {
         measures_api::person_responses, measures_api::create_response, measures_api::import_response,
         measures_api::get_response, measures_api::update_response, measures_api::response_observations,
         measures_api::person_needs, measures_api::decide_need, measures_api::outcomes, measures_api::matches,
+        observatory::list_indicators, observatory::get_indicator,
     )
 )]
 pub struct ApiDoc;

@@ -8,6 +8,7 @@ mod input;
 mod journey;
 mod machines;
 mod measures;
+mod observatory;
 mod openapi;
 
 use std::sync::OnceLock;

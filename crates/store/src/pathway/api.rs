@@ -104,6 +104,10 @@ impl Store {
     pub async fn count_users(&self) -> PResult<i64> {
         read!(self, count_users())
     }
+    /// How many episodes are recorded (no person's data is read).
+    pub async fn count_episodes(&self) -> PResult<i64> {
+        read!(self, count_episodes())
+    }
     pub async fn update_user(
         &self,
         a: &Actor,

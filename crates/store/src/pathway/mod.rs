@@ -20,6 +20,26 @@ pub use types::*;
 pub mod api;
 pub use api::{OnwardRequest, ReferralRequest};
 
+tokio::task_local! {
+    /// The time pathway records are dated at inside [`crate::Store::dated`]; outside it, now.
+    static AS_OF: chrono::DateTime<chrono::Utc>;
+}
+
+/// The time a pathway record is dated at: the one [`crate::Store::dated`] gives, else now.
+pub fn record_time() -> chrono::DateTime<chrono::Utc> {
+    AS_OF.try_with(|t| *t).unwrap_or_else(|_| linkwork_domain::pathway::now())
+}
+
+impl crate::Store {
+    /// Runs `work` with the pathway records it writes dated `at`: how a caseload's history is
+    /// loaded step by step as it happened (the demo; a migration from another system), through the
+    /// same operations, state machines and consent checks as live work. The audit log keeps the
+    /// real time of each write, so it says both when a record was loaded and what date it carries.
+    pub async fn dated<F: std::future::Future>(&self, at: chrono::DateTime<chrono::Utc>, work: F) -> F::Output {
+        AS_OF.scope(at, work).await
+    }
+}
+
 /// The SQLite copy of the operations.
 mod sq {
     #[allow(unused_imports)]

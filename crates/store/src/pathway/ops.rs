@@ -17,8 +17,9 @@ use super::api::{OnwardRequest, ReferralRequest};
 use super::types::*;
 use super::{to_json, PResult, PathwayError};
 
+/// The time a record is dated at (see `Store::dated`).
 fn now() -> String {
-    format_time(linkwork_domain::pathway::now())
+    format_time(super::record_time())
 }
 
 fn new_id() -> String {
@@ -53,7 +54,8 @@ pub(super) async fn audit(
     };
     let mut e = AuditEntry {
         seq,
-        at: now(),
+        // The audit log is dated by the clock, even when the record it is about carries another date.
+        at: format_time(linkwork_domain::pathway::now()),
         actor_id: a.user_id.clone(),
         actor_name: a.name.clone(),
         actor_role: a.role.clone(),
@@ -211,6 +213,10 @@ pub(super) async fn list_users(c: &mut Conn) -> PResult<Vec<User>> {
 
 pub(super) async fn count_users(c: &mut Conn) -> PResult<i64> {
     Ok(sqlx::query_scalar("SELECT COUNT(*) FROM app_user").fetch_one(&mut *c).await?)
+}
+
+pub(super) async fn count_episodes(c: &mut Conn) -> PResult<i64> {
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM episode").fetch_one(&mut *c).await?)
 }
 
 pub(super) async fn create_user(c: &mut Conn, a: &Actor, u: &NewUser) -> PResult<User> {

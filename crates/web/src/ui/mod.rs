@@ -96,6 +96,9 @@ fn nav_for(t: &Tr, caller: Option<&Caller>, path: &str) -> Vec<NavItem> {
             if c.has(Role::Admin) {
                 items.extend([("/admin/users", "nav-users"), ("/admin/organisations", "nav-organisations"), ("/admin/imports", "nav-imports"), ("/admin/instruments", "nav-instruments"), ("/admin/audit", "nav-audit")]);
             }
+            if c.may(Action::ReadAggregates).is_ok() {
+                items.push(("/observatory", "nav-observatory"));
+            }
             items.push(("/directory", "nav-directory"));
         }
     }

@@ -1,0 +1,100 @@
+//! The de-identified facts the indicator engine counts: one [`EpisodeFact`] per episode, holding
+//! only what indicators break down by (age at referral, not birth date; area, not address) and
+//! the pathway's dates. The store builds them; nothing here names a person, and the engine never
+//! lets a single fact out (see `engine`).
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::instrument::Change;
+
+/// Whether the person lets their data be used, de-identified, in evaluation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvaluationConsent {
+    Given,
+    Withdrawn,
+    NotRecorded,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EpisodeFact {
+    pub received_on: NaiveDate,
+    /// The referral source code (gp, self_referral, …).
+    pub source: String,
+    /// The referral's reasons, as needs codes.
+    pub needs: Vec<String>,
+    /// Needs confirmed on the person's record.
+    pub confirmed_needs: Vec<String>,
+    /// Age in whole years on the day of referral.
+    pub age: Option<u32>,
+    pub sex: Option<String>,
+    pub gender: Option<String>,
+    pub ethnicity: Option<String>,
+    pub deprivation_decile: Option<u8>,
+    pub area: Option<String>,
+    /// The link worker's display name (a member of staff, not the person referred).
+    pub link_worker: Option<String>,
+    pub status: String,
+    pub first_contact_on: Option<NaiveDate>,
+    pub assessed_on: Option<NaiveDate>,
+    pub plan_agreed_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub closure_reason: Option<String>,
+    pub evaluation_consent: Option<EvaluationConsent>,
+    pub onward: Vec<OnwardFact>,
+    pub outcomes: Vec<OutcomeFact>,
+    pub goals: Vec<GoalFact>,
+    pub prescriptions: Vec<PrescriptionFact>,
+}
+
+/// One onward referral to a community organisation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OnwardFact {
+    pub sent_on: NaiveDate,
+    pub organisation: String,
+    pub service: String,
+    /// The FHIR Task status it is at now.
+    pub status: String,
+    pub status_reason: Option<String>,
+    /// Whether it was ever accepted, in progress or completed.
+    pub enrolled: bool,
+    pub completed: bool,
+    pub sessions_attended: u32,
+    pub first_attended_on: Option<NaiveDate>,
+    /// The prescription zones its service falls in (arts_heritage_culture, nature, physical_activity, advice).
+    pub zones: Vec<String>,
+}
+
+/// A score measured at a baseline and again later.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OutcomeFact {
+    /// The instrument's name and the score's id, e.g. "UCLA-3" and "total".
+    pub instrument: String,
+    pub score: String,
+    pub baseline: f64,
+    pub follow_up: f64,
+    /// follow-up minus baseline, signed so that a positive change is better.
+    pub improvement: f64,
+    pub verdict: Option<Change>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct GoalFact {
+    pub met: bool,
+}
+
+/// One item of the social prescription.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PrescriptionFact {
+    pub service: Option<String>,
+    pub zones: Vec<String>,
+}
+
+/// Everything the engine counts, as of one day.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    pub episodes: Vec<EpisodeFact>,
+    /// Link workers' open caseloads: (display name, people in the last 12 months).
+    pub caseloads: Vec<(String, u64)>,
+}

@@ -1,0 +1,236 @@
+//! The observatory's reads: the de-identified facts the indicator engine counts, taken from the
+//! pathway's tables in one consistent snapshot. Names, contact details, addresses, birth dates
+//! and notes never leave this module: a person's details are read only to derive age at
+//! referral, sex, gender, ethnicity, deprivation and area. Each load is recorded in the audit log
+//! with who asked and for what.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use linkwork_domain::instrument::Change;
+use linkwork_domain::observatory::facts::{
+    EpisodeFact, EvaluationConsent, Facts, GoalFact, OnwardFact, OutcomeFact, PrescriptionFact,
+};
+use linkwork_domain::pathway::person::PersonDetails;
+use linkwork_domain::pathway::referral::ReferralDetails;
+use linkwork_domain::pathway::{format_time, parse_time};
+
+use crate::pathway::{Actor, PResult};
+use crate::{on_pool, Store};
+
+/// Judges a score's change: given the instrument's stored definition (JSON), the score id, the
+/// baseline and the follow-up, the improvement (positive is better) and the verdict by the
+/// instrument's threshold. The web layer supplies it (it knows the configured thresholds).
+pub type OutcomeJudge<'a> =
+    &'a (dyn Fn(&str, &str, &str, f64, f64) -> Option<(f64, Option<Change>)> + Sync);
+
+fn day(s: &str) -> Option<NaiveDate> {
+    parse_time(s)
+        .map(|t| t.date_naive())
+        .or_else(|| NaiveDate::parse_from_str(s.get(..10)?, "%Y-%m-%d").ok())
+}
+
+type EpisodeRow = (
+    String,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+/// id, episode, service name, organisation, status, reason, created.
+type OnwardRow = (String, String, String, String, String, Option<String>, String);
+/// person, episode, instrument id, instrument name, score, value, at.
+type ScoreRow = (String, Option<String>, String, String, String, f64, String);
+
+impl Store {
+    /// Every episode received on or before `to`, as de-identified facts, with link workers'
+    /// caseloads over the 12 months before `today`. Records the read in the audit log first.
+    pub async fn observatory_facts(
+        &self,
+        a: &Actor,
+        purpose: &str,
+        to: NaiveDate,
+        today: NaiveDate,
+        judge: OutcomeJudge<'_>,
+    ) -> PResult<Facts> {
+        self.audit(a, "read_aggregates", "indicator", Some(purpose), None)
+            .await?;
+        let until = format!("{}T23:59:59.999999Z", to.format("%Y-%m-%d"));
+        let year_ago = format_time(
+            (today - chrono::Duration::days(365))
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight")
+                .and_utc(),
+        );
+        on_pool!(&self.db, pool => {
+            let mut tx = pool.begin().await?;
+            let c = &mut *tx;
+            let episodes: Vec<EpisodeRow> = sqlx::query_as(
+                "SELECT e.id, e.person_id, e.status, e.closure_reason, e.referral, e.source, e.received_at, e.closed_at, e.link_worker_id, p.details \
+                 FROM episode e JOIN person p ON p.id = e.person_id WHERE e.received_at <= $1 ORDER BY e.received_at",
+            )
+            .bind(&until)
+            .fetch_all(&mut *c)
+            .await?;
+            let events: Vec<(String, String, String)> =
+                sqlx::query_as("SELECT episode_id, to_status, MIN(at) FROM episode_event GROUP BY episode_id, to_status").fetch_all(&mut *c).await?;
+            let consents: Vec<(String, Option<String>)> =
+                sqlx::query_as("SELECT person_id, withdrawn_at FROM consent WHERE purpose = 'evaluation' ORDER BY recorded_at").fetch_all(&mut *c).await?;
+            let onward: Vec<OnwardRow> = sqlx::query_as(
+                "SELECT id, episode_id, service_name, organization_id, status, status_reason, created_at FROM onward_referral WHERE status <> 'draft'",
+            )
+            .fetch_all(&mut *c)
+            .await?;
+            let onward_events: Vec<(String, String, String)> =
+                sqlx::query_as("SELECT onward_referral_id, to_status, MIN(at) FROM onward_event GROUP BY onward_referral_id, to_status").fetch_all(&mut *c).await?;
+            let attendance: Vec<(String, i64, Option<String>)> = sqlx::query_as(
+                "SELECT onward_referral_id, CAST(SUM(CASE WHEN attended THEN 1 ELSE 0 END) AS BIGINT), MIN(CASE WHEN attended THEN session_on END) \
+                 FROM attendance GROUP BY onward_referral_id",
+            )
+            .fetch_all(&mut *c)
+            .await?;
+            let scores: Vec<ScoreRow> = sqlx::query_as(
+                "SELECT s.person_id, q.episode_id, s.instrument_id, i.name, s.score_id, s.value, s.at \
+                 FROM score s JOIN questionnaire_response q ON q.id = s.response_id JOIN instrument i ON i.id = s.instrument_id \
+                 WHERE q.status = 'completed' ORDER BY s.at",
+            )
+            .fetch_all(&mut *c)
+            .await?;
+            let instruments: Vec<(String, String)> = sqlx::query_as("SELECT id, definition FROM instrument").fetch_all(&mut *c).await?;
+            let goals: Vec<(String, String)> = sqlx::query_as("SELECT episode_id, progress FROM goal").fetch_all(&mut *c).await?;
+            let items: Vec<(String, Option<String>)> = sqlx::query_as("SELECT episode_id, service_name FROM prescription_item").fetch_all(&mut *c).await?;
+            let needs: Vec<(String, String)> = sqlx::query_as("SELECT person_id, need FROM person_need").fetch_all(&mut *c).await?;
+            let workers: Vec<(String, String)> = sqlx::query_as("SELECT id, display_name FROM app_user").fetch_all(&mut *c).await?;
+            let caseloads: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT u.display_name, COUNT(DISTINCT e.person_id) FROM episode e JOIN app_user u ON u.id = e.link_worker_id \
+                 WHERE e.status <> 'closed' OR e.closed_at >= $1 GROUP BY u.display_name ORDER BY u.display_name",
+            )
+            .bind(&year_ago)
+            .fetch_all(&mut *c)
+            .await?;
+            tx.commit().await?;
+
+            let names: HashMap<String, String> = workers.into_iter().collect();
+            let mut first: HashMap<(String, String), NaiveDate> = HashMap::new();
+            for (id, status, at) in events {
+                if let Some(d) = day(&at) {
+                    first.insert((id, status), d);
+                }
+            }
+            let mut consent: HashMap<String, EvaluationConsent> = HashMap::new();
+            for (pid, withdrawn) in consents {
+                // The latest consent recorded decides.
+                consent.insert(pid, if withdrawn.is_some() { EvaluationConsent::Withdrawn } else { EvaluationConsent::Given });
+            }
+            let mut on_first: HashMap<(String, String), NaiveDate> = HashMap::new();
+            for (id, status, at) in onward_events {
+                if let Some(d) = day(&at) {
+                    on_first.insert((id, status), d);
+                }
+            }
+            let attended: HashMap<String, (i64, Option<String>)> = attendance.into_iter().map(|(id, n, f)| (id, (n, f))).collect();
+            let defs: HashMap<String, String> = instruments.into_iter().collect();
+
+            let mut out: Vec<EpisodeFact> = Vec::with_capacity(episodes.len());
+            let mut index: HashMap<String, usize> = HashMap::new();
+            let mut latest_of_person: HashMap<String, usize> = HashMap::new();
+            for (id, pid, status, closure, referral, source, received, closed, worker, details) in episodes {
+                let Some(received_on) = day(&received) else { continue };
+                let d: PersonDetails = serde_json::from_str(&details).unwrap_or_default();
+                let r: Option<ReferralDetails> = serde_json::from_str(&referral).ok();
+                let at = |s: &str| first.get(&(id.clone(), s.to_string())).copied();
+                let reached = |s: &str| at(s).or_else(|| if s == "plan_agreed" { at("active") } else { None });
+                out.push(EpisodeFact {
+                    received_on,
+                    source,
+                    needs: r.map(|r| r.reasons).unwrap_or_default(),
+                    confirmed_needs: vec![],
+                    age: d.age_on(received_on),
+                    sex: d.sex.map(|s| serde_json::to_value(s).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default()),
+                    gender: d.gender.clone(),
+                    ethnicity: d.ethnicity.clone(),
+                    deprivation_decile: d.deprivation_decile,
+                    area: d.area.clone(),
+                    link_worker: worker.as_ref().and_then(|w| names.get(w).cloned()),
+                    status,
+                    first_contact_on: reached("contacted"),
+                    assessed_on: reached("assessed"),
+                    plan_agreed_on: reached("plan_agreed"),
+                    closed_on: closed.as_deref().and_then(day),
+                    closure_reason: closure,
+                    evaluation_consent: Some(consent.get(&pid).copied().unwrap_or(EvaluationConsent::NotRecorded)),
+                    onward: vec![],
+                    outcomes: vec![],
+                    goals: vec![],
+                    prescriptions: vec![],
+                });
+                index.insert(id, out.len() - 1);
+                latest_of_person.insert(pid, out.len() - 1);
+            }
+            for (oid, eid, service, org, status, reason, created) in onward {
+                let Some(&i) = index.get(&eid) else { continue };
+                let f = |s: &str| on_first.get(&(oid.clone(), s.to_string())).copied();
+                let (n, first_att) = attended.get(&oid).cloned().unwrap_or((0, None));
+                let Some(sent_on) = f("requested").or_else(|| day(&created)) else { continue };
+                out[i].onward.push(OnwardFact {
+                    sent_on,
+                    organisation: org,
+                    service,
+                    enrolled: ["accepted", "in-progress", "completed"].iter().any(|s| f(s).is_some()) || matches!(status.as_str(), "accepted" | "in-progress" | "completed"),
+                    completed: status == "completed",
+                    status,
+                    status_reason: reason,
+                    sessions_attended: n.max(0) as u32,
+                    first_attended_on: first_att.as_deref().and_then(day),
+                    zones: vec![],
+                });
+            }
+            // Outcomes: per episode (or, unattached, the person's latest episode), instrument and
+            // score, the first measurement against the latest one after it.
+            let mut series: HashMap<(usize, String, String, String), Vec<f64>> = HashMap::new();
+            let mut order: Vec<(usize, String, String, String)> = vec![];
+            for (pid, eid, ins_id, ins_name, score_id, value, _at) in scores {
+                let ep = eid.as_ref().and_then(|e| index.get(e)).or_else(|| latest_of_person.get(&pid)).copied();
+                let Some(i) = ep else { continue };
+                let k = (i, ins_id, ins_name, score_id);
+                if !series.contains_key(&k) {
+                    order.push(k.clone());
+                }
+                series.entry(k).or_default().push(value);
+            }
+            for k in order {
+                let vals = &series[&k];
+                if vals.len() < 2 {
+                    continue;
+                }
+                let (i, ins_id, ins_name, score_id) = k;
+                let (baseline, follow_up) = (vals[0], vals[vals.len() - 1]);
+                let Some(def) = defs.get(&ins_id) else { continue };
+                if let Some((improvement, verdict)) = judge(def, &ins_name, &score_id, baseline, follow_up) {
+                    out[i].outcomes.push(OutcomeFact { instrument: ins_name, score: score_id, baseline, follow_up, improvement, verdict });
+                }
+            }
+            for (eid, progress) in goals {
+                if let Some(&i) = index.get(&eid) {
+                    out[i].goals.push(GoalFact { met: progress == "achieved" });
+                }
+            }
+            for (eid, service) in items {
+                if let Some(&i) = index.get(&eid) {
+                    out[i].prescriptions.push(PrescriptionFact { service, zones: vec![] });
+                }
+            }
+            for (pid, need) in needs {
+                if let Some(&i) = latest_of_person.get(&pid) {
+                    out[i].confirmed_needs.push(need);
+                }
+            }
+            Ok(Facts { episodes: out, caseloads: caseloads.into_iter().map(|(n, c)| (n, c.max(0) as u64)).collect() })
+        })
+    }
+}

@@ -1,0 +1,182 @@
+//! The observatory in the web layer: the indicators API (`api`) and the analysts' dashboard
+//! (`pages`). Both ask the same [`run`], which checks the caller may read aggregates, loads the
+//! de-identified facts through the store (audited), and evaluates with the domain's engine, so
+//! every output — page, CSV, JSON — is the engine's protected result and nothing else.
+
+pub mod api;
+pub mod csv_out;
+pub mod pages;
+
+use chrono::{Datelike, NaiveDate};
+use linkwork_domain::instrument::{change, Better, Instrument};
+use linkwork_domain::observatory::definition::{self, IndicatorDef};
+use linkwork_domain::observatory::Dimension;
+use linkwork_domain::observatory::{
+    evaluate, Evaluation, Facts, Filters, Granularity, ObservatorySettings, Request,
+};
+use linkwork_store::pathway::Actor;
+
+use crate::error::{ApiError, ApiResult};
+use crate::AppState;
+
+/// The indicators this deployment offers: the shipped set.
+pub fn catalogue() -> &'static [IndicatorDef] {
+    static ALL: std::sync::OnceLock<Vec<IndicatorDef>> = std::sync::OnceLock::new();
+    ALL.get_or_init(definition::built_in)
+}
+
+pub fn find(id: &str) -> ApiResult<&'static IndicatorDef> {
+    catalogue()
+        .iter()
+        .find(|d| d.id == id)
+        .ok_or_else(|| ApiError::not_found(format!("indicator '{id}'")))
+}
+
+/// The settings in force: the configured ones, with the code list's groups and the safe caseload.
+pub fn settings(state: &AppState) -> ObservatorySettings {
+    let mut s = state.config.observatory.clone();
+    s.safe_caseload = state.config.safe_caseload.max(0) as u64;
+    if s.ethnicity_groups.is_empty() {
+        for (code, label) in linkwork_domain::pathway::person::DEFAULT_ETHNICITY_CODES {
+            s.ethnicity_groups.insert(
+                code.to_string(),
+                label.split(':').next().unwrap_or(label).trim().to_string(),
+            );
+        }
+    }
+    s
+}
+
+/// The parameters of a question, as text from a query string or a form.
+#[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct Params {
+    /// First day counted, YYYY-MM-DD (default: the first day of the month a year ago).
+    pub from: Option<String>,
+    /// Last day counted, YYYY-MM-DD (default: today).
+    pub to: Option<String>,
+    /// week, month (default), quarter or year: the width of a time series' periods.
+    pub period: Option<String>,
+    /// One or two breakdowns, comma-separated (e.g. `sex` or `deprivation_quintile,sex`).
+    pub breakdown: Option<String>,
+    /// Only people whose area is this.
+    pub area: Option<String>,
+    /// A second breakdown, for a two-way table (the page's second choice).
+    pub breakdown2: Option<String>,
+    /// Only this link worker's episodes (their display name).
+    pub link_worker: Option<String>,
+    /// Only onward referrals to this organisation (its id).
+    pub organisation: Option<String>,
+    /// json (default) or csv.
+    pub format: Option<String>,
+}
+
+fn field(name: &str, message: String) -> ApiError {
+    ApiError::field(name, message)
+}
+
+fn date(name: &str, v: &Option<String>) -> ApiResult<Option<NaiveDate>> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| field(name, format!("'{s}' is not a date; write it as YYYY-MM-DD"))),
+    }
+}
+
+fn text(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+impl Params {
+    /// The request these parameters ask for, checked against the indicator.
+    pub fn request(&self, def: &IndicatorDef, today: NaiveDate) -> ApiResult<Request> {
+        let to = date("to", &self.to)?.unwrap_or(today);
+        let year_ago =
+            NaiveDate::from_ymd_opt(to.year() - 1, to.month(), 1).expect("the first of a month");
+        let from = date("from", &self.from)?.unwrap_or(year_ago);
+        let granularity = match text(&self.period) {
+            None => Granularity::Month,
+            Some(p) => Granularity::parse(&p).map_err(|e| field("period", e))?,
+        };
+        let mut breakdowns = vec![];
+        for b in [text(&self.breakdown), text(&self.breakdown2)]
+            .iter()
+            .flatten()
+            .flat_map(|s| s.split(','))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            breakdowns.push(Dimension::parse(b).map_err(|e| field("breakdown", e))?);
+        }
+        let req = Request {
+            from,
+            to,
+            granularity,
+            breakdowns,
+            filters: Filters {
+                area: text(&self.area),
+                link_worker: text(&self.link_worker),
+                organisation: text(&self.organisation),
+            },
+        };
+        req.check(def).map_err(|p| {
+            let errors: Vec<_> = p
+                .into_iter()
+                .map(|(f, m)| linkwork_domain::pathway::FieldError::new(f, m))
+                .collect();
+            let detail = errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join("; ");
+            ApiError::BadRequest { detail, errors }
+        })?;
+        Ok(req)
+    }
+}
+
+/// Judges an outcome from the instrument's stored definition and the configured thresholds.
+fn judge(
+    state: &AppState,
+) -> impl Fn(&str, &str, &str, f64, f64) -> Option<(f64, Option<linkwork_domain::instrument::Change>)>
+       + Sync
+       + '_ {
+    move |definition: &str, name: &str, score_id: &str, baseline: f64, follow_up: f64| {
+        let v: serde_json::Value = serde_json::from_str(definition).ok()?;
+        let ins = Instrument::parse(&v).ok()?;
+        let rule = ins.scoring.scores.iter().find(|s| s.id == score_id)?;
+        let better = rule.better?;
+        let improvement = match better {
+            Better::Higher => follow_up - baseline,
+            Better::Lower => baseline - follow_up,
+        };
+        Some((
+            improvement,
+            change(
+                rule,
+                baseline,
+                follow_up,
+                state.config.outcomes.threshold(name, score_id),
+            ),
+        ))
+    }
+}
+
+/// Loads the facts for questions ending on `to`, recording the read as `purpose`.
+pub async fn facts(state: &AppState, a: &Actor, purpose: &str, to: NaiveDate) -> ApiResult<Facts> {
+    let today = linkwork_domain::pathway::now().date_naive();
+    let j = judge(state);
+    Ok(state
+        .store()
+        .observatory_facts(a, purpose, to, today, &j)
+        .await?)
+}
+
+/// Evaluates one indicator for a request over facts already loaded.
+pub fn run(state: &AppState, def: &IndicatorDef, facts: &Facts, req: &Request) -> Evaluation {
+    evaluate(def, facts, req, &settings(state))
+}

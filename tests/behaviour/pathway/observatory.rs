@@ -1,0 +1,307 @@
+//! The observatory through the API, on SQLite and PostgreSQL: a caseload seeded through the real
+//! pathway API, its indicators checked against values computed independently (by hand-written
+//! SQL over the database and from the seeding plan), small cells suppressed by default, people
+//! without consent to evaluation left out of equity breakdowns and counted as left out, CSV, the
+//! access matrix and the audit trail.
+
+use serde_json::{json, Value};
+
+use super::{s, World};
+use crate::on_both_databases;
+use crate::support::TestDb;
+
+const PEOPLE: usize = 12;
+
+/// Person `i`: women at even i; deprivation decile 1 + i % 10; North for i < 8, South after.
+/// Consent to evaluation: none recorded for 0, withdrawn for 1, given for the rest. Episodes
+/// 0..8 are contacted and assessed; 0..4 are referred on to the walking group, which accepts
+/// 0..3 and records sessions attended for 0..2.
+async fn seed(w: &World) -> Vec<(String, String)> {
+    let mut out = vec![];
+    for i in 0..PEOPLE {
+        let ep = w
+            .gp
+            .ok(
+                "/api/v1/referrals",
+                json!({
+                    "person": { "given_name": format!("Person{i}"), "family_name": "Seeded", "birth_date": format!("{}-03-01", 1950 + i), "phone": "01632 960 001",
+                                "sex": if i % 2 == 0 { "female" } else { "male" }, "deprivation_decile": 1 + i % 10, "area": if i < 8 { "North" } else { "South" } },
+                    "referral": { "source": if i < 9 { "gp" } else { "self_referral" }, "reasons": ["social_connection"], "urgency": "routine" },
+                    "consent_to_support": true,
+                    "consent_method": "verbal"
+                }),
+            )
+            .await;
+        let (eid, pid) = (s(&ep["id"]).to_string(), s(&ep["person_id"]).to_string());
+        if i >= 1 {
+            let c =
+                w.lw.ok(
+                    &format!("/api/v1/people/{pid}/consents"),
+                    json!({ "purpose": "evaluation", "method": "verbal" }),
+                )
+                .await;
+            if i == 1 {
+                w.lw.ok(
+                    &format!("/api/v1/consents/{}/withdraw", s(&c["id"])),
+                    json!({ "reason": "changed their mind" }),
+                )
+                .await;
+            }
+        }
+        if i < 8 {
+            w.to_assessed(&eid).await;
+        }
+        if i < 4 {
+            w.share_with(&pid, &w.f.org).await;
+            let o =
+                w.lw.ok(
+                    &format!("/api/v1/episodes/{eid}/onward-referrals"),
+                    json!({ "service_id": w.f.walking }),
+                )
+                .await;
+            let oid = s(&o["id"]).to_string();
+            if i < 3 {
+                w.provider
+                    .ok(
+                        &format!("/api/v1/onward-referrals/{oid}/status"),
+                        json!({ "status": "accepted" }),
+                    )
+                    .await;
+                w.provider
+                    .ok(
+                        &format!("/api/v1/onward-referrals/{oid}/status"),
+                        json!({ "status": "in-progress" }),
+                    )
+                    .await;
+            }
+            if i < 2 {
+                w.provider
+                    .ok(
+                        &format!("/api/v1/onward-referrals/{oid}/attendance"),
+                        json!({ "session_on": "2026-11-03", "attended": true }),
+                    )
+                    .await;
+            }
+        }
+        out.push((eid, pid));
+    }
+    out
+}
+
+/// Counts by hand-written SQL, independent of the engine.
+async fn sql_count(w: &World, sql: &str) -> u64 {
+    use sqlx::Connection;
+    let url = &w.app.db.url;
+    let n: i64 = if url.starts_with("sqlite:") {
+        let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut c).await.unwrap()
+    } else {
+        let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query_scalar(sql).fetch_one(&mut c).await.unwrap()
+    };
+    n as u64
+}
+
+fn total(e: &Value) -> &Value {
+    let cells = e["cells"].as_array().unwrap();
+    &cells
+        .iter()
+        .find(|c| c["key"].as_array().unwrap().iter().all(Value::is_null))
+        .unwrap_or_else(|| panic!("no total in {e:#}"))["values"]
+}
+
+fn cell<'a>(e: &'a Value, key: &[&str]) -> &'a Value {
+    let want: Vec<Value> = key
+        .iter()
+        .map(|k| if *k == "*" { Value::Null } else { json!(k) })
+        .collect();
+    &e["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"].as_array().unwrap() == &want)
+        .unwrap_or_else(|| panic!("no cell {key:?} in {e:#}"))["values"]
+}
+
+async fn indicators_match_independent_counts(db: TestDb) {
+    let exact: linkwork_domain::observatory::ObservatorySettings =
+        serde_json::from_value(json!({ "suppress_max": 0, "round_to": 1 })).unwrap();
+    let w = World::with_config(
+        db,
+        linkwork_web::WebConfig {
+            observatory: exact,
+            ..linkwork_web::WebConfig::default()
+        },
+    )
+    .await;
+    seed(&w).await;
+    let a = &w.analyst;
+
+    let list = a.read("/api/v1/indicators").await;
+    assert!(list.as_array().unwrap().len() >= 18);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|d| d["title"]["es"].is_string() && d["title"]["lo"].is_string()));
+
+    let f = a.read("/api/v1/indicators/pathway-funnel").await;
+    assert_eq!(
+        cell(&f, &["all"])["count"],
+        sql_count(&w, "SELECT COUNT(*) FROM episode").await
+    );
+    assert_eq!(
+        cell(&f, &["contacted"])["count"],
+        sql_count(
+            &w,
+            "SELECT COUNT(DISTINCT episode_id) FROM episode_event WHERE to_status = 'contacted'"
+        )
+        .await
+    );
+    assert_eq!(cell(&f, &["assessed"])["count"], 8);
+    assert_eq!(cell(&f, &["closed"])["count"], 0);
+
+    let by_source = a.read("/api/v1/indicators/referrals-by-source").await;
+    assert_eq!(cell(&by_source, &["gp"])["count"], 9);
+    assert_eq!(cell(&by_source, &["self_referral"])["count"], 3);
+    assert_eq!(total(&by_source)["count"], 12);
+
+    let enrol = a.read("/api/v1/indicators/onward-enrolment").await;
+    let sent = sql_count(
+        &w,
+        "SELECT COUNT(*) FROM onward_referral WHERE status <> 'draft'",
+    )
+    .await;
+    let enrolled = sql_count(&w, "SELECT COUNT(*) FROM onward_referral WHERE status IN ('accepted', 'in-progress', 'completed')").await;
+    assert_eq!(
+        (
+            total(&enrol)["numerator"].as_u64(),
+            total(&enrol)["count"].as_u64()
+        ),
+        (Some(enrolled), Some(sent))
+    );
+    assert_eq!(total(&enrol)["percent"], 75.0);
+    let engaged = a.read("/api/v1/indicators/onward-engagement").await;
+    assert_eq!(
+        (
+            total(&engaged)["numerator"].as_u64(),
+            total(&engaged)["count"].as_u64()
+        ),
+        (Some(2), Some(3))
+    );
+
+    // An equity breakdown leaves out person 0 (no consent recorded) and 1 (withdrawn), and says so.
+    let by_sex = a
+        .read("/api/v1/indicators/referrals-received?breakdown=sex")
+        .await;
+    assert_eq!(cell(&by_sex, &["female"])["count"], 5, "{by_sex:#}");
+    assert_eq!(cell(&by_sex, &["male"])["count"], 5);
+    assert_eq!(
+        by_sex["excluded"],
+        json!([{ "reason": "withdrawn_consent", "count": 1 }, { "reason": "no_consent_recorded", "count": 1 }])
+    );
+    // A two-way table by area and deprivation quintile, with its margins.
+    let two = a
+        .read("/api/v1/indicators/referrals-received?breakdown=area,deprivation_quintile")
+        .await;
+    assert_eq!(cell(&two, &["North", "*"])["count"], 6);
+    assert_eq!(cell(&two, &["South", "*"])["count"], 4);
+    assert_eq!(
+        cell(&two, &["*", "1"])["count"],
+        2,
+        "deciles 1 and 2 of persons 10 and 11 (0 and 1 left out): {two:#}"
+    );
+    assert_eq!(total(&two)["count"], 10);
+
+    // CSV says the same.
+    let r = a
+        .http
+        .get(format!(
+            "{}/api/v1/indicators/referrals-by-source?format=csv",
+            a.base
+        ))
+        .bearer_auth(a.token.as_ref().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let text = r.text().await.unwrap();
+    assert!(text.starts_with("source,count,"), "{text}");
+    assert!(text.lines().any(|l| l.starts_with("gp,9,")), "{text}");
+}
+
+async fn small_cells_are_suppressed_and_only_aggregates_are_readable(db: TestDb) {
+    let w = World::new(db).await;
+    seed(&w).await;
+    let a = &w.analyst;
+    // Default rule: 1 to 7 suppressed, others rounded to 5.
+    let by_source = a.read("/api/v1/indicators/referrals-by-source").await;
+    assert!(
+        cell(&by_source, &["self_referral"])["count"].is_null(),
+        "3 self-referrals are suppressed: {by_source:#}"
+    );
+    assert!(
+        cell(&by_source, &["gp"])["count"].is_null(),
+        "and so is its complement, or 3 = 12 − 9 would give it away"
+    );
+    assert_eq!(
+        total(&by_source)["count"],
+        10,
+        "12 rounded to the nearest 5"
+    );
+    let text = by_source.to_string();
+    assert!(
+        !text.contains("Person") && !text.contains("Seeded") && !text.contains("01632"),
+        "no identities: {text}"
+    );
+
+    // Bad parameters name themselves.
+    let r = a
+        .get("/api/v1/indicators/referrals-received?breakdown=colour")
+        .await;
+    assert_eq!(r.status, 400);
+    assert_eq!(r.body["errors"][0]["field"], "breakdown");
+    let r = a
+        .get("/api/v1/indicators/referrals-received?from=2026-13-01")
+        .await;
+    assert_eq!((r.status, s(&r.body["errors"][0]["field"])), (400, "from"));
+    assert_eq!(a.get("/api/v1/indicators/no-such-thing").await.status, 404);
+
+    // Who may read aggregates: analysts, link workers and administrators; not referrers or providers.
+    assert_eq!(w.gp.get("/api/v1/indicators").await.status, 403);
+    assert_eq!(
+        w.provider
+            .get("/api/v1/indicators/pathway-funnel")
+            .await
+            .status,
+        403
+    );
+    assert_eq!(w.facilitator.get("/api/v1/indicators").await.status, 403);
+    assert_eq!(
+        w.admin
+            .get("/api/v1/indicators/pathway-funnel")
+            .await
+            .status,
+        200
+    );
+    // And analysts still see no person.
+    assert_eq!(a.get("/api/v1/people?q=Person").await.status, 403);
+
+    // Each read of the facts is audited with who asked and what for.
+    let audit = w.admin.read("/api/v1/audit?entity=indicator").await;
+    let entries = audit["contents"].as_array().unwrap();
+    assert!(
+        entries.iter().any(|e| e["actor_id"] == json!(a.user_id)
+            && e["entity_id"] == "GET /api/v1/indicators/referrals-by-source"),
+        "{audit:#}"
+    );
+}
+
+on_both_databases!(
+    indicators_match_independent_counts,
+    small_cells_are_suppressed_and_only_aggregates_are_readable
+);
