@@ -36,6 +36,8 @@ pub struct PlannedPerson {
     pub steps: Vec<(DateTime<Utc>, TransitionRequest)>,
     /// A goal agreed with the plan: its time and words.
     pub goal: Option<(DateTime<Utc>, String)>,
+    /// The goal's review when the episode closed, and whether it was achieved.
+    pub goal_review: Option<(DateTime<Utc>, bool)>,
     pub onward: Option<PlannedOnward>,
     pub measures: Vec<PlannedMeasure>,
 }
@@ -59,7 +61,7 @@ pub struct PlannedMeasure {
     pub at: DateTime<Utc>,
     /// The instrument's name, as `linkwork instruments` lists it (ONS4, UCLA3).
     pub instrument: &'static str,
-    /// baseline or follow_up.
+    /// screening, baseline or follow_up.
     pub timepoint: &'static str,
     pub answers: Value,
 }
@@ -150,6 +152,11 @@ fn ucla3(rng: &mut ChaCha8Rng, better: bool) -> Value {
     json!({ "u1": [pick(rng)], "u2": [pick(rng)], "u3": [pick(rng)] })
 }
 
+fn hunger(rng: &mut ChaCha8Rng) -> Value {
+    let mut pick = || *["LA28397-0", "LA6729-3", "LA28398-8"].choose(rng).unwrap();
+    json!({ "hvs1": [pick()], "hvs2": [pick()] })
+}
+
 /// `people` referrals received over the year before `today`, oldest first.
 pub fn plan(people: usize, seed: u64, today: NaiveDate) -> Vec<PlannedPerson> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -209,6 +216,7 @@ fn person(rng: &mut ChaCha8Rng, received: DateTime<Utc>, now: DateTime<Utc>) -> 
         assigned: None,
         steps: vec![],
         goal: None,
+        goal_review: None,
         onward: None,
         measures: vec![],
     };
@@ -256,6 +264,11 @@ fn person(rng: &mut ChaCha8Rng, received: DateTime<Utc>, now: DateTime<Utc>) -> 
     p.measures.push(PlannedMeasure { at, instrument: "ONS4", timepoint: "baseline", answers: ons4(rng, 0) });
     if lonely {
         p.measures.push(PlannedMeasure { at, instrument: "UCLA3", timepoint: "baseline", answers: ucla3(rng, false) });
+    }
+    // People referred for money or food are screened for food insecurity; a positive screen
+    // proposes the need, which the link worker confirms.
+    if p.referral.reasons.iter().any(|r| r == "food" || r == "financial") {
+        p.measures.push(PlannedMeasure { at, instrument: "HungerVitalSign", timepoint: "screening", answers: hunger(rng) });
     }
     if rng.gen_bool(0.08) {
         at += Duration::days(rng.gen_range(7..30));
@@ -321,7 +334,9 @@ fn person(rng: &mut ChaCha8Rng, received: DateTime<Utc>, now: DateTime<Utc>) -> 
     if lonely {
         p.measures.push(PlannedMeasure { at: end, instrument: "UCLA3", timepoint: "follow_up", answers: ucla3(rng, better) });
     }
-    p.steps.push((end, close(if better || rng.gen_bool(0.5) { ClosureReason::GoalsMet } else { ClosureReason::Disengaged })));
+    let met = better || rng.gen_bool(0.5);
+    p.goal_review = Some((end, met && better));
+    p.steps.push((end, close(if met { ClosureReason::GoalsMet } else { ClosureReason::Disengaged })));
     p
 }
 

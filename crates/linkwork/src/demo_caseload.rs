@@ -7,7 +7,7 @@
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use linkwork_domain::pathway::assessment::GoalInput;
+use linkwork_domain::pathway::assessment::{GoalInput, GoalProgress, GoalReviewInput, PrescriptionItemInput};
 use linkwork_domain::pathway::consent::{ConsentInput, ConsentMethod, ConsentPurpose};
 use linkwork_domain::pathway::referral::ReferralSource;
 use linkwork_domain::pathway::episode::EpisodeStatus;
@@ -100,6 +100,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<usize> {
             store.dated(at, store.assign_episode(&by_lw, &ep.id, None, &lw.id)).await.context("demo assignment")?;
         }
         let mut steps = p.steps.iter().peekable();
+        let mut goal_id: Option<String> = None;
         // Consent to evaluation is asked at first contact, after the contact is recorded.
         while let Some((at, t)) = steps.next() {
             store.dated(*at, store.transition_episode(&by_lw, &ep.id, None, t)).await.with_context(|| format!("demo step to {:?}", t.to))?;
@@ -113,16 +114,23 @@ pub async fn load(st: &AppState) -> anyhow::Result<usize> {
                 }
             }
             if t.to == EpisodeStatus::Assessed {
-                for m in p.measures.iter().filter(|m| m.timepoint == "baseline") {
+                for m in p.measures.iter().filter(|m| m.timepoint != "follow_up") {
                     store.dated(m.at, linkwork_web::measures_api::record_completed(st, &by_lw, &ep.person_id, Some(&ep.id), m.instrument, m.timepoint, &m.answers)).await.map_err(|e| anyhow::anyhow!("demo measure: {e:?}"))?;
+                }
+                // The link worker confirms what a positive screen proposes, having talked it through.
+                let (proposed, _) = store.person_needs(&by_lw, &ep.person_id).await?;
+                for n in proposed.iter().filter(|n| n.status == "proposed") {
+                    store.dated(*at, store.decide_need(&by_lw, &n.id, true)).await.context("demo need")?;
                 }
             }
             if t.to == EpisodeStatus::PlanAgreed {
                 if let Some((at, goal)) = &p.goal {
-                    store.dated(*at, store.add_goal(&by_lw, &ep.id, &GoalInput { description: goal.clone(), target_date: None })).await?;
+                    goal_id = Some(store.dated(*at, store.add_goal(&by_lw, &ep.id, &GoalInput { description: goal.clone(), target_date: None })).await?.id);
                 }
                 if let (Some(o), false) = (&p.onward, services.is_empty()) {
                     let (sid, name, org) = &services[o.service % services.len()];
+                    let item = PrescriptionItemInput { service_id: Some(Id::parse(sid)?), activity: None, note: None, goal_ids: goal_id.iter().map(|g| Id::parse(g)).collect::<Result<_, _>>()? };
+                    store.dated(*at, store.add_prescription_item(&by_lw, &ep.id, &item, Some(name))).await.context("demo prescription")?;
                     let share = ConsentInput { purpose: ConsentPurpose::Sharing, organization_id: Some(Id::parse(org)?), method: ConsentMethod::Verbal, given_by: None, note: None };
                     store.dated(o.sent, store.add_consent(&by_lw, &ep.person_id, &share)).await?;
                     let req = OnwardRequest { episode_id: &ep.id, service_id: sid, service_name: name, organization_id: org, message: Some("Referred from the demo's year."), send: true, capacity_warning: None };
@@ -146,6 +154,10 @@ pub async fn load(st: &AppState) -> anyhow::Result<usize> {
             }
             // The follow-up measure is taken just before the episode closes.
             if steps.peek().is_some_and(|(_, n)| n.to == EpisodeStatus::Closed) {
+                if let (Some(g), Some((at, met))) = (&goal_id, p.goal_review) {
+                    let progress = if met { GoalProgress::Achieved } else { GoalProgress::SomeProgress };
+                    store.dated(at, store.review_goal(&by_lw, g, None, &GoalReviewInput { progress, note: None })).await.context("demo goal review")?;
+                }
                 for m in p.measures.iter().filter(|m| m.timepoint == "follow_up") {
                     store.dated(m.at, linkwork_web::measures_api::record_completed(st, &by_lw, &ep.person_id, Some(&ep.id), m.instrument, m.timepoint, &m.answers)).await.map_err(|e| anyhow::anyhow!("demo measure: {e:?}"))?;
                 }

@@ -42,8 +42,8 @@ type EpisodeRow = (
     Option<String>,
     String,
 );
-/// id, episode, service name, organisation, status, reason, created.
-type OnwardRow = (String, String, String, String, String, Option<String>, String);
+/// id, episode, service id, service name, organisation's name, status, reason, created.
+type OnwardRow = (String, String, String, String, String, String, Option<String>, String);
 /// person, episode, instrument id, instrument name, score, value, at.
 type ScoreRow = (String, Option<String>, String, String, String, f64, String);
 
@@ -82,7 +82,8 @@ impl Store {
             let consents: Vec<(String, Option<String>)> =
                 sqlx::query_as("SELECT person_id, withdrawn_at FROM consent WHERE purpose = 'evaluation' ORDER BY recorded_at").fetch_all(&mut *c).await?;
             let onward: Vec<OnwardRow> = sqlx::query_as(
-                "SELECT id, episode_id, service_name, organization_id, status, status_reason, created_at FROM onward_referral WHERE status <> 'draft'",
+                "SELECT r.id, r.episode_id, r.service_id, r.service_name, COALESCE(o.name, r.organization_id), r.status, r.status_reason, r.created_at \
+                 FROM onward_referral r LEFT JOIN organization o ON o.id = r.organization_id WHERE r.status <> 'draft'",
             )
             .fetch_all(&mut *c)
             .await?;
@@ -103,7 +104,16 @@ impl Store {
             .await?;
             let instruments: Vec<(String, String)> = sqlx::query_as("SELECT id, definition FROM instrument").fetch_all(&mut *c).await?;
             let goals: Vec<(String, String)> = sqlx::query_as("SELECT episode_id, progress FROM goal").fetch_all(&mut *c).await?;
-            let items: Vec<(String, Option<String>)> = sqlx::query_as("SELECT episode_id, service_name FROM prescription_item").fetch_all(&mut *c).await?;
+            let items: Vec<(String, Option<String>, Option<String>)> =
+                sqlx::query_as("SELECT episode_id, service_id, service_name FROM prescription_item").fetch_all(&mut *c).await?;
+            // The taxonomy terms of every service, for prescription zones: the directory is far
+            // smaller than the caseload, so one read beats one per referral.
+            let service_terms: Vec<(String, String)> = sqlx::query_as(
+                "SELECT a.link_id, t.code FROM attribute a JOIN taxonomy_term t ON t.id = a.taxonomy_term_id \
+                 WHERE a.link_entity = 'service' AND a.link_id IS NOT NULL AND t.code IS NOT NULL",
+            )
+            .fetch_all(&mut *c)
+            .await?;
             let needs: Vec<(String, String)> = sqlx::query_as("SELECT person_id, need FROM person_need").fetch_all(&mut *c).await?;
             let workers: Vec<(String, String)> = sqlx::query_as("SELECT id, display_name FROM app_user").fetch_all(&mut *c).await?;
             let caseloads: Vec<(String, i64)> = sqlx::query_as(
@@ -116,6 +126,11 @@ impl Store {
             tx.commit().await?;
 
             let names: HashMap<String, String> = workers.into_iter().collect();
+            let mut terms: HashMap<String, Vec<String>> = HashMap::new();
+            for (service, code) in service_terms {
+                terms.entry(service).or_default().push(code);
+            }
+            let terms_of = |service: Option<&str>| service.and_then(|s| terms.get(s)).cloned().unwrap_or_default();
             let mut first: HashMap<(String, String), NaiveDate> = HashMap::new();
             for (id, status, at) in events {
                 if let Some(d) = day(&at) {
@@ -172,7 +187,7 @@ impl Store {
                 index.insert(id, out.len() - 1);
                 latest_of_person.insert(pid, out.len() - 1);
             }
-            for (oid, eid, service, org, status, reason, created) in onward {
+            for (oid, eid, service_id, service, org, status, reason, created) in onward {
                 let Some(&i) = index.get(&eid) else { continue };
                 let f = |s: &str| on_first.get(&(oid.clone(), s.to_string())).copied();
                 let (n, first_att) = attended.get(&oid).cloned().unwrap_or((0, None));
@@ -187,7 +202,7 @@ impl Store {
                     status_reason: reason,
                     sessions_attended: n.max(0) as u32,
                     first_attended_on: first_att.as_deref().and_then(day),
-                    zones: vec![],
+                    terms: terms_of(Some(&service_id)),
                 });
             }
             // Outcomes: per episode (or, unattached, the person's latest episode), instrument and
@@ -220,9 +235,9 @@ impl Store {
                     out[i].goals.push(GoalFact { met: progress == "achieved" });
                 }
             }
-            for (eid, service) in items {
+            for (eid, service_id, service) in items {
                 if let Some(&i) = index.get(&eid) {
-                    out[i].prescriptions.push(PrescriptionFact { service, zones: vec![] });
+                    out[i].prescriptions.push(PrescriptionFact { service, terms: terms_of(service_id.as_deref()) });
                 }
             }
             for (pid, need) in needs {

@@ -43,6 +43,22 @@ pub struct ObservatorySettings {
     pub ethnicity_groups: BTreeMap<String, String>,
     #[serde(skip)]
     pub safe_caseload: u64,
+    /// Prescription zone → the taxonomy term codes in it (a code covers the terms beneath it:
+    /// `social.arts` covers `social.arts.singing`).
+    pub zones: BTreeMap<String, Vec<String>>,
+}
+
+/// The four zones of social prescribing, as NHS England's guidance names them.
+pub const ZONES: [&str; 4] = ["arts_heritage_culture", "nature", "physical_activity", "advice"];
+
+fn default_zones() -> BTreeMap<String, Vec<String>> {
+    let z = |zone: &str, codes: &[&str]| (zone.to_string(), codes.iter().map(|c| c.to_string()).collect());
+    BTreeMap::from([
+        z("arts_heritage_culture", &["social.arts"]),
+        z("nature", &["social.nature"]),
+        z("physical_activity", &["health.activity"]),
+        z("advice", &["mat.money", "mat.housing", "mat.legal", "mat.employment"]),
+    ])
 }
 
 impl Default for ObservatorySettings {
@@ -57,6 +73,7 @@ impl Default for ObservatorySettings {
             area_populations: BTreeMap::new(),
             ethnicity_groups: BTreeMap::new(),
             safe_caseload: 250,
+            zones: default_zones(),
         }
     }
 }
@@ -85,6 +102,14 @@ impl ObservatorySettings {
                 p.push(format!("observatory.area_populations.{area}: a population of 0 cannot be a denominator"));
             }
         }
+        for (zone, codes) in &self.zones {
+            if !ZONES.contains(&zone.as_str()) {
+                p.push(format!("observatory.zones.{zone}: not a zone; use one of {}", ZONES.join(", ")));
+            }
+            if let Some(c) = codes.iter().find(|c| c.trim().is_empty()) {
+                p.push(format!("observatory.zones.{zone}: {c:?} is not a taxonomy term code"));
+            }
+        }
         match rule {
             Some(r) if p.is_empty() => Ok(r),
             _ => Err(p),
@@ -93,6 +118,18 @@ impl ObservatorySettings {
 
     pub fn rule(&self) -> DisclosureRule {
         DisclosureRule::parse(self.suppress_max, self.round_to).unwrap_or_default()
+    }
+
+    /// The zones a service with these taxonomy term codes falls in, in the zones' order.
+    pub fn zones_of(&self, codes: &[String]) -> Vec<String> {
+        let covers = |prefix: &str, code: &str| {
+            code == prefix || code.strip_prefix(prefix).is_some_and(|rest| rest.starts_with('.'))
+        };
+        self.zones
+            .iter()
+            .filter(|(_, prefixes)| prefixes.iter().any(|p| codes.iter().any(|c| covers(p, c))))
+            .map(|(z, _)| z.clone())
+            .collect()
     }
 
     fn age_band(&self, age: u32) -> String {
@@ -440,8 +477,8 @@ impl Ctx<'_> {
                 _ => vec![UNKNOWN.into()],
             },
             Zone => match u {
-                Unit::Onward(_, o) => non_empty(o.zones.clone()),
-                Unit::Prescription(_, p) => non_empty(p.zones.clone()),
+                Unit::Onward(_, o) => non_empty(self.s.zones_of(&o.terms)),
+                Unit::Prescription(_, p) => non_empty(self.s.zones_of(&p.terms)),
                 _ => vec![UNKNOWN.into()],
             },
             RejectionReason => match u {
@@ -1023,6 +1060,18 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn a_zone_covers_the_terms_beneath_its_codes_and_no_look_alikes() {
+        let s = ObservatorySettings::default();
+        let codes = |c: &[&str]| c.iter().map(|c| c.to_string()).collect::<Vec<_>>();
+        assert_eq!(s.zones_of(&codes(&["social.arts.singing"])), ["arts_heritage_culture"]);
+        assert_eq!(s.zones_of(&codes(&["social.nature.walks", "health.activity.walking"])), ["nature", "physical_activity"]);
+        assert!(s.zones_of(&codes(&["social.artsy", "mat.food.bank"])).is_empty());
+        let mut bad = ObservatorySettings::default();
+        bad.zones.insert("sport".into(), vec!["health.activity".into()]);
+        assert!(bad.check().unwrap_err().iter().any(|e| e.contains("observatory.zones.sport")));
     }
 
     /// 40 episodes: half women; every other one contacted (after 3 days, or 30 for every fourth);

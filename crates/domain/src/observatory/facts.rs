@@ -62,8 +62,8 @@ pub struct OnwardFact {
     pub completed: bool,
     pub sessions_attended: u32,
     pub first_attended_on: Option<NaiveDate>,
-    /// The prescription zones its service falls in (arts_heritage_culture, nature, physical_activity, advice).
-    pub zones: Vec<String>,
+    /// The taxonomy term codes of its service (the settings map them to prescription zones).
+    pub terms: Vec<String>,
 }
 
 /// A score measured at a baseline and again later.
@@ -88,7 +88,8 @@ pub struct GoalFact {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PrescriptionFact {
     pub service: Option<String>,
-    pub zones: Vec<String>,
+    /// The taxonomy term codes of its service, if it names one.
+    pub terms: Vec<String>,
 }
 
 /// Everything the engine counts, as of one day.
