@@ -57,6 +57,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/proposed-needs/{id}", &["post"]),
     ("/api/v1/people/{id}/outcomes", &["get"]),
     ("/api/v1/episodes/{id}/matches", &["get"]),
+    ("/api/v1/indicators", &["get"]),
+    ("/api/v1/indicators/{id}", &["get"]),
 ];
 
 async fn the_openapi_document_is_valid_and_complete(db: TestDb) {
