@@ -13,6 +13,7 @@ use linkwork_domain::pathway::referral::ReferralSource;
 use linkwork_domain::pathway::episode::EpisodeStatus;
 use linkwork_domain::pathway::task::{Side, TaskStatus};
 use linkwork_domain::Id;
+use linkwork_gen::caseload::PlannedMeasure;
 use linkwork_store::pathway::{Actor, OnwardRequest, ReferralRequest, User};
 use linkwork_web::AppState;
 
@@ -60,6 +61,13 @@ async fn attend(st: &AppState, who: &Actor, onward: &str, orgs: &[String], day: 
     let at = chrono::TimeZone::from_utc_datetime(&chrono::Utc, &day.and_hms_opt(18, 0, 0).expect("a valid time"));
     let store = st.store();
     store.dated(at, store.record_attendance(who, onward, orgs, &day.to_string(), came, None)).await.context("demo attendance")?;
+    Ok(())
+}
+
+/// A completed questionnaire, scored by the API's own rules, dated when it was taken.
+async fn measure(st: &AppState, who: &Actor, person: &str, episode: &str, m: &PlannedMeasure) -> anyhow::Result<()> {
+    let record = linkwork_web::measures_api::record_completed(st, who, person, Some(episode), m.instrument, m.timepoint, &m.answers);
+    st.store().dated(m.at, record).await.map_err(|e| anyhow::anyhow!("demo measure: {e:?}"))?;
     Ok(())
 }
 
@@ -115,7 +123,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<usize> {
             }
             if t.to == EpisodeStatus::Assessed {
                 for m in p.measures.iter().filter(|m| m.timepoint != "follow_up") {
-                    store.dated(m.at, linkwork_web::measures_api::record_completed(st, &by_lw, &ep.person_id, Some(&ep.id), m.instrument, m.timepoint, &m.answers)).await.map_err(|e| anyhow::anyhow!("demo measure: {e:?}"))?;
+                    measure(st, &by_lw, &ep.person_id, &ep.id, m).await?;
                 }
                 // The link worker confirms what a positive screen proposes, having talked it through.
                 let (proposed, _) = store.person_needs(&by_lw, &ep.person_id).await?;
@@ -159,7 +167,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<usize> {
                     store.dated(at, store.review_goal(&by_lw, g, None, &GoalReviewInput { progress, note: None })).await.context("demo goal review")?;
                 }
                 for m in p.measures.iter().filter(|m| m.timepoint == "follow_up") {
-                    store.dated(m.at, linkwork_web::measures_api::record_completed(st, &by_lw, &ep.person_id, Some(&ep.id), m.instrument, m.timepoint, &m.answers)).await.map_err(|e| anyhow::anyhow!("demo measure: {e:?}"))?;
+                    measure(st, &by_lw, &ep.person_id, &ep.id, m).await?;
                 }
             }
         }

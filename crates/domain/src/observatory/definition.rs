@@ -387,15 +387,14 @@ impl IndicatorDef {
             }
         }
         let pop = self.population;
-        let cond = |at: &str, c: &str, p: &mut Vec<String>| {
-            if !pop.conditions().contains(&c) {
-                p.push(format!(
-                    "{at}: '{c}' is not a condition of {}; use one of {}",
-                    pop.as_str(),
-                    pop.conditions().join(", ")
-                ));
+        // A name that must be one of the population's conditions, durations or values.
+        let one_of = |at: &str, kind: &str, got: &str, options: &[&str], p: &mut Vec<String>| {
+            if !options.contains(&got) {
+                let options = if options.is_empty() { "(none)".to_string() } else { options.join(", ") };
+                p.push(format!("{at}: '{got}' is not a {kind} of {}; use one of {options}", pop.as_str()));
             }
         };
+        let cond = |at: &str, c: &str, p: &mut Vec<String>| one_of(at, "condition", c, pop.conditions(), p);
         if let Some(w) = &self.filter {
             cond("where", w, &mut p);
         }
@@ -411,32 +410,8 @@ impl IndicatorDef {
                     p.push("aggregate.numerator: is the same as the denominator".into());
                 }
             }
-            Aggregate::Duration { measure } => {
-                if !pop.durations().contains(&measure.as_str()) {
-                    p.push(format!(
-                        "aggregate.measure: '{measure}' is not a duration of {}; use one of {}",
-                        pop.as_str(),
-                        if pop.durations().is_empty() {
-                            "(none)".to_string()
-                        } else {
-                            pop.durations().join(", ")
-                        }
-                    ));
-                }
-            }
-            Aggregate::Mean { value } => {
-                if !pop.values().contains(&value.as_str()) {
-                    p.push(format!(
-                        "aggregate.value: '{value}' is not a value of {}; use one of {}",
-                        pop.as_str(),
-                        if pop.values().is_empty() {
-                            "(none)".to_string()
-                        } else {
-                            pop.values().join(", ")
-                        }
-                    ));
-                }
-            }
+            Aggregate::Duration { measure } => one_of("aggregate.measure", "duration", measure, pop.durations(), &mut p),
+            Aggregate::Mean { value } => one_of("aggregate.value", "value", value, pop.values(), &mut p),
             Aggregate::Stages { stages } => {
                 if stages.len() < 2 {
                     p.push("aggregate.stages: give at least two stages".into());
