@@ -714,3 +714,46 @@ async fn a_link_worker_screens_confirms_a_need_and_sees_the_change() {
     assert!(label.contains("2 measurements"), "{label}");
     b.close().await;
 }
+
+/// An analyst reads the observatory on a phone: signs in to the dashboard (the funnel, the
+/// headline of every indicator), opens an indicator, breaks it down by referral source and gets
+/// a table whose numbers are the protected ones (10 referrals, rounded to 5; no names anywhere).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_analyst_reads_the_observatory_on_a_phone() {
+    let w = World::new(TestDb::sqlite().await.unwrap()).await;
+    for i in 0..12 {
+        let ep = w.refer(&format!("Seeded{i}"), "Person").await;
+        if i < 8 {
+            w.to_assessed(ep["id"].as_str().unwrap()).await;
+        }
+    }
+    let b = Browser::start_with(true).await;
+    b.phone_viewport(360, 740).await;
+    let defs = linkwork_domain::observatory::definition::built_in();
+    // Indicator titles and descriptions are definitions (data), as instruments' questions are.
+    let texts: Vec<String> = defs.iter().flat_map(|d| [d.title["en"].clone(), d.description["en"].clone()]).collect();
+    let extra: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let mut p = pseudo_walk(&b, &w, &extra).await;
+    p.sign_in("analyst").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/observatory", "the analyst's home is the observatory");
+    assert_eq!(p.text("h1").await, tr("en-XA", "obs-title"));
+    let rows = p.c.find_all(Locator::Css("#indicators + table tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), defs.len(), "a headline for every indicator");
+    let main = p.text("main").await;
+    assert!(!main.contains("Seeded"), "no identities on the dashboard");
+
+    // The referrals indicator, by source, through the form.
+    p.go("/observatory/indicators/referrals-received").await;
+    p.c.find(Locator::Css("#breakdown option[value=source]")).await.unwrap().click().await.unwrap();
+    p.submit("main form[action='/observatory/indicators/referrals-received']").await;
+    let url = p.c.current_url().await.unwrap();
+    assert!(url.query().unwrap_or_default().contains("breakdown=source"), "{url}");
+    let table = p.text("main table").await;
+    // 12 referrals from GPs: shown as 10 (rounded to 5), in the GP row and in the total.
+    let gp_row = p.text("main table tbody tr:first-child").await;
+    assert!(gp_row.contains("10"), "{table}");
+    assert!(!table.contains("12"), "exact counts are not shown: {table}");
+    let csv = p.c.find(Locator::Css("a[download]")).await.unwrap().attr("href").await.unwrap().unwrap();
+    assert!(csv.contains("format=csv") && csv.contains("breakdown=source"), "{csv}");
+    b.close().await;
+}

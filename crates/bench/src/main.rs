@@ -14,6 +14,7 @@ mod baseline;
 mod corpus;
 mod mix;
 mod match_eval;
+mod observatory;
 mod pathway;
 mod report;
 
@@ -46,6 +47,9 @@ enum Command {
     /// Issue 3: pathway API throughput and latency over HTTP on SQLite and PostgreSQL with N
     /// people (and about ten events each) already stored.
     Pathway(pathway::PathwayArgs),
+    /// Issue 11: the observatory's dashboard and indicator queries over HTTP on SQLite and
+    /// PostgreSQL with N people's pathway history stored.
+    Observatory(observatory::ObservatoryArgs),
     /// Issue 5: matching against plain text search on the labelled cases (precision@5, nDCG@10).
     MatchEval(match_eval::EvalArgs),
     /// Issue 5: matching latency for one person over N synthetic services (target p99 < 50 ms at 1M).
@@ -135,6 +139,7 @@ fn main() -> anyhow::Result<()> {
         Command::Memory(a) => memory(a),
         Command::Probe(a) => probe(a),
         Command::Pathway(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(pathway::pathway(a)),
+        Command::Observatory(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(observatory::observatory(a)),
         Command::MatchEval(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::run(a)),
         Command::MatchLatency(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::latency(a)),
         Command::ScoreResponses(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::scoring(a)),

@@ -12,7 +12,7 @@ use std::time::Instant;
 use anyhow::Context;
 use chrono::{Duration as Days, TimeZone, Utc};
 use linkwork_domain::pathway::audit::{AuditEntry, GENESIS};
-use linkwork_domain::pathway::person::PersonDetails;
+use linkwork_domain::pathway::person::{PersonDetails, Sex};
 use linkwork_domain::pathway::referral::{ReferralDetails, ReferralSource, Urgency};
 use linkwork_domain::pathway::{format_time, Role};
 use linkwork_domain::Id;
@@ -51,7 +51,7 @@ const LINK_WORKERS: usize = 40;
 const ORGS: usize = 20;
 const PASSWORD: &str = "benchmark password";
 
-enum Raw {
+pub(crate) enum Raw {
     Sqlite(SqlitePool),
     Pg(PgPool),
 }
@@ -112,13 +112,15 @@ async fn insert(raw: &Raw, table: &str, cols: &[&str], rows: Vec<Vec<V>>) -> any
     Ok(())
 }
 
-struct Seeded {
-    events: usize,
-    secs: f64,
+pub(crate) struct Seeded {
+    pub(crate) events: usize,
+    pub(crate) secs: f64,
 }
 
-/// Stores `people` people the way months of use would leave them.
-async fn seed(store: &Store, raw: &Raw, people: usize, seed: u64) -> anyhow::Result<Seeded> {
+/// Stores `people` people the way months of use would leave them: with the sex, area, deprivation
+/// decile and ethnicity the observatory breaks down by, and consent to evaluation for most
+/// (85% given, 3% given then withdrawn, the rest never asked).
+pub(crate) async fn seed(store: &Store, raw: &Raw, people: usize, seed: u64) -> anyhow::Result<Seeded> {
     let start = Instant::now();
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
     let hash = linkwork_web::auth::hash_password(PASSWORD).map_err(|e| anyhow::anyhow!("{e:?}"))?;
@@ -133,6 +135,7 @@ async fn seed(store: &Store, raw: &Raw, people: usize, seed: u64) -> anyhow::Res
         organizations: orgs,
     };
     store.create_user(&system, &mk("gp".into(), Role::Referrer, vec![])).await?;
+    store.create_user(&system, &mk("analyst".into(), Role::Analyst, vec![])).await?;
     let mut link_workers = vec![];
     for i in 0..LINK_WORKERS {
         link_workers.push(store.create_user(&system, &mk(format!("lw{i}"), Role::LinkWorker, vec![])).await?.id);
@@ -150,6 +153,7 @@ async fn seed(store: &Store, raw: &Raw, people: usize, seed: u64) -> anyhow::Res
     let (mut persons, mut consents, mut episodes, mut events, mut onward, mut onward_ev, mut attendance, mut follow) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     let mut audit_subjects = vec![];
+    let mut evaluation = vec![];
     for i in 0..people {
         let pid = Id::new().to_string();
         let eid = Id::new().to_string();
@@ -160,6 +164,10 @@ async fn seed(store: &Store, raw: &Raw, people: usize, seed: u64) -> anyhow::Res
             phone: Some(format!("01632 {:06}", rng.gen_range(0..999_999))),
             postcode: Some(format!("MB{} {}AA", rng.gen_range(1..20), rng.gen_range(1..9))),
             language: Some(if rng.gen_bool(0.1) { "es" } else { "en" }.into()),
+            sex: Some(if rng.gen_bool(0.55) { Sex::Female } else { Sex::Male }),
+            area: Some(format!("Ward {}", rng.gen_range(1..=12))),
+            deprivation_decile: Some(rng.gen_range(1..=10)),
+            ethnicity: Some(["A", "A", "A", "C", "H", "J", "N", "M", "S", "Z"].choose(&mut rng).unwrap().to_string()),
             ..Default::default()
         };
         let received = base - Days::minutes(rng.gen_range(0..3 * 365 * 24 * 60));
@@ -206,6 +214,11 @@ async fn seed(store: &Store, raw: &Raw, people: usize, seed: u64) -> anyhow::Res
             V::I(1),
         ]);
         consents.push(vec![t(Id::new().to_string()), t(pid.clone()), t("support"), V::T(None), t("verbal"), t(format_time(received))]);
+        let asked: f64 = rng.gen();
+        if asked < 0.88 {
+            let withdrawn = (asked >= 0.85).then(|| format_time(received + Days::days(30)));
+            evaluation.push(vec![t(Id::new().to_string()), t(pid.clone()), t("evaluation"), t("verbal"), t(format_time(received)), V::T(withdrawn)]);
+        }
         episodes.push(vec![
             t(eid.clone()),
             t(pid.clone()),
@@ -287,6 +300,7 @@ async fn seed(store: &Store, raw: &Raw, people: usize, seed: u64) -> anyhow::Res
     );
     insert(raw, "person", &["id", "details", "display_name", "duplicate_key", "created_at", "created_by", "updated_at", "version"], persons).await?;
     insert(raw, "consent", &["id", "person_id", "purpose", "organization_id", "method", "recorded_at"], consents).await?;
+    insert(raw, "consent", &["id", "person_id", "purpose", "method", "recorded_at", "withdrawn_at"], evaluation).await?;
     let ecols = [
         "id", "person_id", "status", "accepted", "closure_reason", "referral", "source", "urgency", "safeguarding", "referred_by", "link_worker_id", "received_at",
         "updated_at", "closed_at", "version",
@@ -361,13 +375,13 @@ async fn seed(store: &Store, raw: &Raw, people: usize, seed: u64) -> anyhow::Res
     Ok(Seeded { events: n_events + n_audit, secs: start.elapsed().as_secs_f64() })
 }
 
-async fn token(http: &reqwest::Client, base: &str, username: &str) -> anyhow::Result<String> {
+pub(crate) async fn token(http: &reqwest::Client, base: &str, username: &str) -> anyhow::Result<String> {
     let r: Value = http.post(format!("{base}/api/v1/auth/token")).json(&json!({ "username": username, "password": PASSWORD })).send().await?.json().await?;
     r["token"].as_str().map(str::to_string).with_context(|| format!("signing in {username}: {r}"))
 }
 
 /// Runs `n` requests made by `make(i)` with `c` in flight; latencies and wall time.
-async fn run<F, Fut>(n: usize, c: usize, make: F) -> anyhow::Result<(Latencies, f64)>
+pub(crate) async fn run<F, Fut>(n: usize, c: usize, make: F) -> anyhow::Result<(Latencies, f64)>
 where
     F: Fn(usize) -> Fut + Send + Sync + 'static,
     Fut: std::future::Future<Output = anyhow::Result<()>> + Send,
@@ -401,7 +415,7 @@ where
     Ok((all, start.elapsed().as_secs_f64()))
 }
 
-async fn expect(r: reqwest::Response, status: u16) -> anyhow::Result<Value> {
+pub(crate) async fn expect(r: reqwest::Response, status: u16) -> anyhow::Result<Value> {
     let got = r.status().as_u16();
     let body: Value = r.json().await.unwrap_or(Value::Null);
     anyhow::ensure!(got == status, "expected {status}, got {got}: {body}");
@@ -491,6 +505,39 @@ async fn measure(store: Store, args: &PathwayArgs) -> anyhow::Result<Vec<Row>> {
     Ok(rows)
 }
 
+/// A PostgreSQL database to drop at the end: the server's admin connection and the name.
+pub(crate) type Cleanup = Option<(PgPool, String)>;
+
+/// A fresh, migrated store on `backend` (sqlite: a file in the work directory; postgres: a new
+/// database on the server), and a raw pool on it for bulk loading.
+pub(crate) async fn open_backend(backend: &str, work: &crate::WorkDir, pg_url: &str) -> anyhow::Result<(Store, Raw, Cleanup)> {
+    let (url, raw, cleanup) = if backend == "sqlite" {
+        let url = format!("sqlite:{}", work.0.join("pathway.db").display());
+        let store = Store::open(&url).await?;
+        store.close().await;
+        let pool = SqlitePool::connect(&url).await?;
+        (url, Raw::Sqlite(pool), None)
+    } else {
+        let name = format!("linkwork_bench_pathway_{}", std::process::id());
+        let admin = PgPool::connect(pg_url).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await?;
+        let url = format!("{}/{name}", pg_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(pg_url));
+        Store::open(&url).await?.close().await;
+        let pool = PgPool::connect(&url).await?;
+        (url, Raw::Pg(pool), Some((admin, name)))
+    };
+    Ok((Store::open(&url).await?, raw, cleanup))
+}
+
+pub(crate) async fn close_backend(store: Store, raw: Raw, cleanup: Cleanup) -> anyhow::Result<()> {
+    store.close().await;
+    drop(raw);
+    if let Some((admin, name)) = cleanup {
+        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await?;
+    }
+    Ok(())
+}
+
 pub async fn pathway(args: PathwayArgs) -> anyhow::Result<()> {
     let machine = Machine::read();
     let work = crate::WorkDir::new(args.work_dir.as_deref())?;
@@ -513,22 +560,7 @@ pub async fn pathway(args: PathwayArgs) -> anyhow::Result<()> {
     }
     for backend in backends {
         eprintln!("== {backend}");
-        let (url, raw, cleanup) = if backend == "sqlite" {
-            let url = format!("sqlite:{}", work.0.join("pathway.db").display());
-            let store = Store::open(&url).await?;
-            store.close().await;
-            let pool = SqlitePool::connect(&url).await?;
-            (url, Raw::Sqlite(pool), None)
-        } else {
-            let name = format!("linkwork_bench_pathway_{}", std::process::id());
-            let admin = PgPool::connect(&args.pg_url).await?;
-            sqlx::query(&format!("CREATE DATABASE {name}")).execute(&admin).await?;
-            let url = format!("{}/{name}", args.pg_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&args.pg_url));
-            Store::open(&url).await?.close().await;
-            let pool = PgPool::connect(&url).await?;
-            (url, Raw::Pg(pool), Some((admin, name)))
-        };
-        let store = Store::open(&url).await?;
+        let (store, raw, cleanup) = open_backend(backend, &work, &args.pg_url).await?;
         let seeded = seed(&store, &raw, args.people, args.seed).await?;
         eprintln!("seeded {} events in {:.1} s", seeded.events, seeded.secs);
         let rows = measure(store.clone(), &args).await?;
@@ -541,11 +573,7 @@ pub async fn pathway(args: PathwayArgs) -> anyhow::Result<()> {
             println!("| {} | {} | {} | {} | {} | {} | {} |", r.what, ms(s.p50), ms(s.p95), ms(s.p99), ms(s.mean), ms(s.max), tp);
         }
         println!();
-        store.close().await;
-        drop(raw);
-        if let Some((admin, name)) = cleanup {
-            sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&admin).await?;
-        }
+        close_backend(store, raw, cleanup).await?;
     }
     println!("Load average after: {}.", std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" "));
     Ok(())

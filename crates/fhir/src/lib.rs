@@ -4,7 +4,11 @@
 //! Reading goes the other way: answers out of a QuestionnaireResponse, a score out of an
 //! Observation, each refused with the reason when it does not fit the instrument.
 //!
+//! Indicators go out as Measures and MeasureReports ([`measure`]).
+//!
 //! Pure JSON in and out: no storage, no HTTP.
+
+pub mod measure;
 
 use linkwork_domain::instrument::{Answer, Answers, DomainResult, Instrument, ItemKind, ScoreValue, Scored};
 use serde_json::{json, Map, Value as Json};

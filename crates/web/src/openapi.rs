@@ -39,7 +39,7 @@ impl Modify for Bearer {
         measures_api::person_responses, measures_api::create_response, measures_api::import_response,
         measures_api::get_response, measures_api::update_response, measures_api::response_observations,
         measures_api::person_needs, measures_api::decide_need, measures_api::outcomes, measures_api::matches,
-        observatory::list_indicators, observatory::get_indicator,
+        observatory::list_indicators, observatory::get_indicator, observatory::get_measure,
     )
 )]
 pub struct ApiDoc;

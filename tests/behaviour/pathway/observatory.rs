@@ -301,7 +301,70 @@ async fn small_cells_are_suppressed_and_only_aggregates_are_readable(db: TestDb)
     );
 }
 
+/// Every indicator as a FHIR R4 Measure, and its result with a breakdown as a MeasureReport, each
+/// validated by an independent FHIR implementation; withheld cells say "masked", never a number.
+async fn indicators_go_out_as_fhir_measures_and_reports(db: TestDb) {
+    let w = World::new(db).await;
+    seed(&w).await;
+    let a = &w.analyst;
+    let list = a.read("/api/v1/indicators").await;
+    let mut resources = vec![];
+    for d in list.as_array().unwrap() {
+        let id = s(&d["id"]);
+        let m = a.read(&format!("/api/v1/indicators/{id}/measure")).await;
+        assert_eq!((s(&m["resourceType"]), s(&m["version"])), ("Measure", s(&d["version"])));
+        assert_eq!(m["title"], d["title"]["en"]);
+        let lo = m["_title"]["extension"].as_array().unwrap().iter().any(|x| x["extension"][1]["valueString"] == d["title"]["lo"]);
+        assert!(lo, "the Lao title travels as a translation: {m:#}");
+        let breakdown = d["breakdowns"].as_array().unwrap().first().map(|b| format!("&breakdown={}", s(b))).unwrap_or_default();
+        let r = a.read(&format!("/api/v1/indicators/{id}?format=fhir&from=2025-01-01{breakdown}")).await;
+        assert_eq!(s(&r["resourceType"]), "MeasureReport");
+        assert_eq!(s(&r["measure"]), format!("{}|{}", s(&m["url"]), s(&m["version"])));
+        resources.push(m);
+        resources.push(r);
+    }
+    // 12 referrals: 9 from GPs, 3 self-referrals, under the default rule (1 to 7 withheld, round to 5).
+    let r = a.get("/api/v1/indicators/referrals-by-source?format=fhir&from=2025-01-01").await;
+    assert_eq!(r.status, 200);
+    let ct = r.headers["content-type"].to_str().unwrap();
+    assert!(ct.starts_with("application/fhir+json"), "{ct}");
+    let g = &r.body["group"][0];
+    assert_eq!(g["population"][0]["count"], 10, "{g:#}");
+    let strata = g["stratifier"][0]["stratum"].as_array().unwrap();
+    let self_ref = strata.iter().find(|x| x["value"]["text"] == "self_referral").expect("a self-referral stratum");
+    assert!(self_ref["population"][0]["count"].is_null());
+    assert_eq!(self_ref["population"][0]["_count"]["extension"][0]["valueCode"], "masked", "{self_ref:#}");
+    // A two-way table: one stratifier per breakdown, and one of both with components.
+    let two = a.read("/api/v1/indicators/referrals-received?format=fhir&from=2025-01-01&breakdown=area,sex").await;
+    let sets: Vec<usize> = two["group"][0]["stratifier"].as_array().unwrap().iter().map(|x| x["code"].as_array().unwrap().len()).collect();
+    assert_eq!(sets, [1, 1, 2], "{two:#}");
+    // The funnel reports a group per stage.
+    let f = a.read("/api/v1/indicators/pathway-funnel?format=fhir&from=2025-01-01").await;
+    let stages: Vec<&str> = f["group"].as_array().unwrap().iter().map(|g| s(&g["code"]["coding"][0]["code"])).collect();
+    assert_eq!(stages, ["all", "contacted", "assessed", "plan_agreed", "closed"]);
+    assert_eq!(f["group"][1]["population"][0]["count"], 10, "8 contacted, rounded to 5");
+    resources.push(r.body.clone());
+    resources.push(two);
+    if crate::instruments::validator_available() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = vec![];
+        for (i, res) in resources.iter().enumerate() {
+            let p = dir.path().join(format!("{i}-{}.json", s(&res["resourceType"])));
+            std::fs::write(&p, res.to_string()).unwrap();
+            files.push(p);
+        }
+        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fhir/validate.py");
+        let out = std::process::Command::new("python3").arg(&script).args(&files).output().unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success(), "invalid FHIR:\n{text}{}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(text.lines().filter(|l| l.starts_with("valid")).count(), files.len(), "{text}");
+    }
+    assert_eq!(a.get("/api/v1/indicators/no-such/measure").await.status, 404);
+    assert_eq!(w.gp.get("/api/v1/indicators/pathway-funnel/measure").await.status, 403);
+}
+
 on_both_databases!(
     indicators_match_independent_counts,
-    small_cells_are_suppressed_and_only_aggregates_are_readable
+    small_cells_are_suppressed_and_only_aggregates_are_readable,
+    indicators_go_out_as_fhir_measures_and_reports
 );

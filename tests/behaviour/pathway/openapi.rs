@@ -59,6 +59,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/episodes/{id}/matches", &["get"]),
     ("/api/v1/indicators", &["get"]),
     ("/api/v1/indicators/{id}", &["get"]),
+    ("/api/v1/indicators/{id}/measure", &["get"]),
 ];
 
 async fn the_openapi_document_is_valid_and_complete(db: TestDb) {

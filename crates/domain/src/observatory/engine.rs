@@ -908,7 +908,10 @@ pub fn evaluate(
                 } else {
                     usable
                 };
-                if ok {
+                // Scores on different instruments' scales do not average: across instruments only
+                // the counts and verdicts are given.
+                let across_instruments = pop == Population::Outcomes && key.first().is_some_and(Option::is_none);
+                if ok && !across_instruments {
                     if let Some(m) = stats::mean_ci95(&a.values) {
                         v.mean = Some(round2(m.mean));
                         v.ci_lower = Some(round2(m.lower));
@@ -916,7 +919,7 @@ pub fn evaluate(
                     } else if let [x] = a.values[..] {
                         v.mean = Some(round2(x));
                     }
-                } else if a.n > 0 {
+                } else if a.n > 0 && !across_instruments {
                     v.suppressed = true;
                 }
                 if is_workers {
@@ -1203,6 +1206,10 @@ mod tests {
         let mean = (4..40).map(|i| (i % 3) as f64).sum::<f64>() / 36.0;
         assert!((c.mean.unwrap() - mean).abs() < 0.01);
         assert!(c.ci_lower.unwrap() < c.mean.unwrap() && c.mean.unwrap() < c.ci_upper.unwrap());
+        // Across instruments: how many and their verdicts, but no mean of unlike scales.
+        let all = e.total().unwrap();
+        assert_eq!((all.count, all.improved), (Some(36), Some(improved)));
+        assert_eq!((all.mean, all.ci_lower, all.suppressed), (None, None, false));
         let why: Vec<_> = e
             .excluded
             .iter()

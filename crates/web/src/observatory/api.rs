@@ -21,6 +21,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/indicators", get(list_indicators))
         .route("/api/v1/indicators/{id}", get(get_indicator))
+        .route("/api/v1/indicators/{id}/measure", get(get_measure))
 }
 
 /// An indicator's definition, as published.
@@ -76,11 +77,29 @@ pub async fn list_indicators(caller: Caller) -> ApiResult<Json<Vec<IndicatorSumm
     Ok(Json(catalogue().iter().map(summary).collect()))
 }
 
+/// An indicator's definition as a FHIR R4 `Measure` (`application/fhir+json`).
+#[utoipa::path(get, path = "/api/v1/indicators/{id}/measure", tag = "observatory", params(("id" = String, Path, description = "The indicator's id")),
+    responses(
+        (status = 200, description = "The FHIR R4 Measure", content((Object = "application/fhir+json"))),
+        (status = 401, description = "Not signed in", content_type = "application/problem+json"),
+        (status = 403, description = "The role may not read aggregates", content_type = "application/problem+json"),
+        (status = 404, description = "No such indicator", content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+pub async fn get_measure(caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+    caller.may(Action::ReadAggregates)?;
+    Ok(fhir_json(linkwork_fhir::measure::measure(find(&id)?)))
+}
+
+fn fhir_json(v: serde_json::Value) -> Response {
+    ([(header::CONTENT_TYPE, "application/fhir+json")], Json(v)).into_response()
+}
+
 /// One indicator's result: every published cell with its key, small cells suppressed and counts
-/// rounded by the deployment's disclosure rule, and how many people were left out and why.
+/// rounded by the deployment's disclosure rule, and how many people were left out and why. With
+/// `format=fhir`, the same result as a FHIR R4 summary `MeasureReport`.
 #[utoipa::path(get, path = "/api/v1/indicators/{id}", tag = "observatory", params(("id" = String, Path, description = "The indicator's id"), Params),
     responses(
-        (status = 200, description = "The protected result (JSON, or CSV with format=csv)", content((Object = "application/json"), (String = "text/csv"))),
+        (status = 200, description = "The protected result (JSON; CSV with format=csv; a FHIR R4 MeasureReport with format=fhir)", content((Object = "application/json"), (String = "text/csv"), (Object = "application/fhir+json"))),
         (status = 400, description = "A parameter is wrong; the problem names it", content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", content_type = "application/problem+json"),
         (status = 403, description = "The role may not read aggregates", content_type = "application/problem+json"),
@@ -95,13 +114,13 @@ pub async fn get_indicator(
     let a = caller.may(Action::ReadAggregates)?;
     let def = find(&id)?;
     let req = p.request(def, crate::api_v1::today())?;
-    let csv = match p.format.as_deref().map(str::trim) {
-        None | Some("") | Some("json") => false,
-        Some("csv") => true,
+    let format = match p.format.as_deref().map(str::trim) {
+        None | Some("") | Some("json") => "json",
+        Some(f @ ("csv" | "fhir")) => f,
         Some(other) => {
             return Err(ApiError::field(
                 "format",
-                format!("'{other}' is not a format; use json or csv"),
+                format!("'{other}' is not a format; use json, csv or fhir"),
             ))
         }
     };
@@ -113,7 +132,11 @@ pub async fn get_indicator(
     )
     .await?;
     let e = run(&state, def, &f, &req);
-    if csv {
+    if format == "fhir" {
+        let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        return Ok(fhir_json(linkwork_fhir::measure::measure_report(def, &e, &now)));
+    }
+    if format == "csv" {
         let name = format!(
             "attachment; filename=\"{}-{}-{}.csv\"",
             def.id, req.from, req.to

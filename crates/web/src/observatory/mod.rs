@@ -67,7 +67,7 @@ pub struct Params {
     pub link_worker: Option<String>,
     /// Only onward referrals to this organisation (its id).
     pub organisation: Option<String>,
-    /// json (default) or csv.
+    /// json (default), csv, or fhir (a FHIR R4 MeasureReport; the API only).
     pub format: Option<String>,
 }
 

@@ -154,7 +154,8 @@ fn headline(t: &Tr, e: &Evaluation, v: &Values) -> String {
                         ("upper", t.fixed(u, 2).as_str().into()),
                     ],
                 ),
-                _ => t.fixed(m, 2),
+                // A caseload is people: one decimal says enough.
+                _ => t.fixed(m, if e.unit == "people" { 1 } else { 2 }),
             },
             None => stat(t, v, None),
         },
@@ -201,8 +202,11 @@ fn table(t: &Tr, def: &IndicatorDef, e: &Evaluation) -> TableView {
                 .zip(&e.dimensions)
                 .map(|(k, d)| label(t, d, k))
                 .collect();
+            // Means of different instruments' scales are not combined (the engine gives none).
+            let across = e.dimensions.first().map(String::as_str) == Some("instrument") && c.key.first().is_some_and(Option::is_none);
             for k in cols {
                 r.push(match *k {
+                    "obs-col-mean" | "obs-col-ci" if across => t.t("obs-not-across"),
                     "obs-col-numerator" => count(t, v.numerator),
                     "obs-col-denominator" | "obs-col-n" | "obs-col-count" => count(t, v.count),
                     "obs-col-percent" => stat(t, v, v.percent),
@@ -375,6 +379,11 @@ async fn dashboard(
                     .count() as i64,
             ),
             _ => match (e.total(), e.dimensions.first().map(String::as_str)) {
+                // Across instruments there is no mean, but the verdicts add up.
+                (Some(v), Some("instrument")) => t.a(
+                    "obs-improved-of",
+                    &[("improved", count(&t, v.improved).as_str().into()), ("n", count(&t, v.count).as_str().into())],
+                ),
                 (Some(v), _) => headline(&t, &e, v),
                 (None, Some("instrument")) => t.t1(
                     "obs-categories",

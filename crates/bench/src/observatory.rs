@@ -1,0 +1,133 @@
+//! `observatory`: issue 11's benchmark. Stores N people with a pathway's worth of history (the
+//! `pathway` seeder: episodes over three years, timelines, consents including consent to
+//! evaluation, onward referrals with attendance) in a fresh SQLite file and a fresh PostgreSQL
+//! database, starts the real server on each, and measures as the analyst, over HTTP, one request
+//! at a time:
+//! - the dashboard page (`GET /observatory`: every indicator's headline and the charts);
+//! - one indicator with a breakdown (`GET /api/v1/indicators/{id}?breakdown=…`), for several
+//!   indicators and breakdowns, including a two-way equity table.
+//!
+//! The issue's targets: dashboard p95 under 1 s, one indicator with a breakdown p99 under 200 ms.
+
+use std::time::Instant;
+
+use crate::pathway::{close_backend, expect, open_backend, run, seed, token};
+use crate::report::{command_line, ms, Latencies, Machine};
+
+#[derive(clap::Args)]
+pub struct ObservatoryArgs {
+    /// People already stored (each with an episode and its history).
+    #[arg(long, default_value = "100000", value_parser = crate::parse_count)]
+    pub people: usize,
+    /// Requests measured for the dashboard.
+    #[arg(long, default_value_t = 40)]
+    pub dashboard_requests: usize,
+    /// Requests measured for each indicator query.
+    #[arg(long, default_value_t = 100)]
+    pub requests: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Only this database: sqlite or postgres (default both).
+    #[arg(long)]
+    pub only: Option<String>,
+    #[arg(long, env = "LINKWORK_BENCH_PG_URL", default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
+    pub pg_url: String,
+    #[arg(long)]
+    pub work_dir: Option<std::path::PathBuf>,
+}
+
+/// The indicator queries measured: what an analyst asks most.
+const QUERIES: &[(&str, &str)] = &[
+    ("referrals received by month", "/api/v1/indicators/referrals-received?breakdown=period"),
+    ("referrals received by deprivation quintile × sex", "/api/v1/indicators/referrals-received?breakdown=deprivation_quintile,sex"),
+    ("pathway funnel by ethnicity", "/api/v1/indicators/pathway-funnel?breakdown=ethnicity"),
+    ("time to first contact by area", "/api/v1/indicators/time-to-first-contact?breakdown=area"),
+    ("onward enrolment by organisation", "/api/v1/indicators/onward-enrolment?breakdown=organisation"),
+];
+
+pub async fn observatory(args: ObservatoryArgs) -> anyhow::Result<()> {
+    let machine = Machine::read();
+    let work = crate::WorkDir::new(args.work_dir.as_deref())?;
+    println!("### Observatory, {} people (issue 11)\n", args.people);
+    println!("`{}`\n", command_line());
+    println!(
+        "Machine: {} cores ({}), {}; commit {}; load average before: {}.\n",
+        machine.cores,
+        machine.model,
+        machine.memory,
+        machine.commit,
+        loadavg()
+    );
+    let mut backends = vec![];
+    if args.only.as_deref() != Some("postgres") {
+        backends.push("sqlite");
+    }
+    if args.only.as_deref() != Some("sqlite") {
+        backends.push("postgres");
+    }
+    for backend in backends {
+        eprintln!("== {backend}");
+        let (store, raw, cleanup) = open_backend(backend, &work, &args.pg_url).await?;
+        let seeded = seed(&store, &raw, args.people, args.seed).await?;
+        eprintln!("seeded {} events in {:.1} s", seeded.events, seeded.secs);
+
+        let directory = linkwork_web::Directory::new(store.clone(), None)?;
+        let state = linkwork_web::AppState::new(directory, linkwork_web::WebConfig::default());
+        let server = linkwork_web::serve("127.0.0.1:0".parse()?, state).await?;
+        let base = format!("http://{}", server.addr);
+        let http = reqwest::Client::builder().pool_max_idle_per_host(8).build()?;
+        let analyst = token(&http, &base, "analyst").await?;
+        // The whole history: the dashboard's default is the last year.
+        let range = "from=2023-11-01&to=2026-11-21";
+
+        let mut rows: Vec<(String, Latencies)> = vec![];
+        let t0 = Instant::now();
+        let first = http.get(format!("{base}/observatory?{range}")).bearer_auth(&analyst).send().await?;
+        anyhow::ensure!(first.status() == 200, "the dashboard answered {}", first.status());
+        let page = first.text().await?;
+        eprintln!("first dashboard: {:.0} ms, {} bytes", t0.elapsed().as_secs_f64() * 1e3, page.len());
+        for (what, path, n) in std::iter::once(("dashboard (GET /observatory)".to_string(), format!("/observatory?{range}"), args.dashboard_requests))
+            .chain(QUERIES.iter().map(|(w, p)| (w.to_string(), format!("{p}&{range}"), args.requests)))
+        {
+            let (h, url, t) = (http.clone(), format!("{base}{path}"), analyst.clone());
+            for _ in 0..3 {
+                let r = h.get(&url).bearer_auth(&t).send().await?;
+                anyhow::ensure!(r.status() == 200, "{url} answered {}", r.status());
+                r.bytes().await?;
+            }
+            let (lat, _) = run(n, 1, move |_| {
+                let (h, url, t) = (h.clone(), url.clone(), t.clone());
+                async move {
+                    let r = h.get(&url).bearer_auth(&t).send().await?;
+                    if r.headers().get("content-type").is_some_and(|v| v.as_bytes().starts_with(b"application/json")) {
+                        expect(r, 200).await?;
+                    } else {
+                        anyhow::ensure!(r.status() == 200, "{url} answered {}", r.status());
+                        r.bytes().await?;
+                    }
+                    Ok(())
+                }
+            })
+            .await?;
+            eprintln!("{what}: p99 {} ms", ms(lat.summary().p99));
+            rows.push((format!("{what} (n = {n})"), lat));
+        }
+        server.handle.abort();
+
+        println!("#### {backend}: {} people, {} events stored (seeded in {:.0} s)\n", args.people, seeded.events, seeded.secs);
+        println!("| request | p50 ms | p95 ms | p99 ms | mean ms | max ms |");
+        println!("|---|---:|---:|---:|---:|---:|");
+        for (what, lat) in &rows {
+            let s = lat.summary();
+            println!("| {what} | {} | {} | {} | {} | {} |", ms(s.p50), ms(s.p95), ms(s.p99), ms(s.mean), ms(s.max));
+        }
+        println!();
+        close_backend(store, raw, cleanup).await?;
+    }
+    println!("Load average after: {}.", loadavg());
+    Ok(())
+}
+
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+}
