@@ -71,6 +71,9 @@ pub struct Store {
     /// of four concurrent pathway writes wait 50–80 ms. (Other processes still meet the busy
     /// timeout.) Unused on PostgreSQL.
     pub(crate) write_gate: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// Counts this process's committed pathway changes, so that what is derived from them (the
+    /// observatory's facts) can tell whether it is still current without asking the database.
+    pub(crate) generation: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations/sqlite");
@@ -129,7 +132,7 @@ impl Store {
                 Db::Postgres(pool)
             }
         };
-        Ok(Store { db, write_gate: Default::default() })
+        Ok(Store { db, write_gate: Default::default(), generation: Default::default() })
     }
 
     pub async fn migrate(&self) -> Result<()> {
@@ -138,6 +141,12 @@ impl Store {
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
         Ok(())
+    }
+
+    /// Changes of the pathway this process has committed so far. Writes by other processes
+    /// (other servers on one PostgreSQL) are not counted: what caches on it also expires.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     pub fn backend(&self) -> Backend {

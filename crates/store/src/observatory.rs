@@ -48,6 +48,11 @@ type OnwardRow = (String, String, String, String, String, String, Option<String>
 type ScoreRow = (String, Option<String>, String, String, String, f64, String);
 
 impl Store {
+    /// Records in the audit log that `a` read aggregates for `purpose`, from facts loaded before.
+    pub async fn record_aggregate_read(&self, a: &Actor, purpose: &str) -> PResult<()> {
+        self.audit(a, "read_aggregates", "indicator", Some(purpose), None).await
+    }
+
     /// Every episode received on or before `to`, as de-identified facts, with link workers'
     /// caseloads over the 12 months before `today`. Records the read in the audit log first.
     pub async fn observatory_facts(
@@ -58,8 +63,7 @@ impl Store {
         today: NaiveDate,
         judge: OutcomeJudge<'_>,
     ) -> PResult<Facts> {
-        self.audit(a, "read_aggregates", "indicator", Some(purpose), None)
-            .await?;
+        self.record_aggregate_read(a, purpose).await?;
         let until = format!("{}T23:59:59.999999Z", to.format("%Y-%m-%d"));
         let year_ago = format_time(
             (today - chrono::Duration::days(365))

@@ -363,7 +363,32 @@ async fn indicators_go_out_as_fhir_measures_and_reports(db: TestDb) {
     assert_eq!(w.gp.get("/api/v1/indicators/pathway-funnel/measure").await.status, 403);
 }
 
+/// Answers come from facts kept between questions, but never from before a change: a referral
+/// made a moment ago is counted in the next answer, and every answer is audited.
+async fn a_change_is_counted_in_the_next_answer(db: TestDb) {
+    let exact: linkwork_domain::observatory::ObservatorySettings =
+        serde_json::from_value(json!({ "suppress_max": 0, "round_to": 1 })).unwrap();
+    let w = World::with_config(db, linkwork_web::WebConfig { observatory: exact, ..linkwork_web::WebConfig::default() }).await;
+    seed(&w).await;
+    let a = &w.analyst;
+    let path = "/api/v1/indicators/referrals-received";
+    assert_eq!(total(&a.read(path).await)["count"], 12);
+    assert_eq!(total(&a.read(path).await)["count"], 12, "asked again, nothing changed");
+    w.refer("One", "More").await;
+    assert_eq!(total(&a.read(path).await)["count"], 13, "the new referral is counted at once");
+    let f = a.read("/api/v1/indicators/pathway-funnel").await;
+    assert_eq!(cell(&f, &["assessed"])["count"], 8);
+    let ep = w.refer("Two", "More").await;
+    w.to_assessed(s(&ep["id"])).await;
+    let f = a.read("/api/v1/indicators/pathway-funnel").await;
+    assert_eq!((cell(&f, &["all"])["count"].as_u64(), cell(&f, &["assessed"])["count"].as_u64()), (Some(14), Some(9)));
+    let audit = w.admin.read("/api/v1/audit?entity=indicator&per_page=100").await;
+    let reads = audit["contents"].as_array().unwrap().iter().filter(|e| e["actor_id"] == json!(a.user_id) && e["entity_id"] == format!("GET {path}")).count();
+    assert_eq!(reads, 3, "each answer is audited, cached or not: {audit:#}");
+}
+
 on_both_databases!(
+    a_change_is_counted_in_the_next_answer,
     indicators_match_independent_counts,
     small_cells_are_suppressed_and_only_aggregates_are_readable,
     indicators_go_out_as_fhir_measures_and_reports

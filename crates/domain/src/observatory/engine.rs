@@ -46,6 +46,10 @@ pub struct ObservatorySettings {
     /// Prescription zone → the taxonomy term codes in it (a code covers the terms beneath it:
     /// `social.arts` covers `social.arts.singing`).
     pub zones: BTreeMap<String, Vec<String>>,
+    /// How long, in seconds, a server may answer from facts it loaded before (0: load for every
+    /// question). Changes made through the same server show at once; this bounds how late
+    /// changes made through other servers on the same database show.
+    pub cache_seconds: u64,
 }
 
 /// The four zones of social prescribing, as NHS England's guidance names them.
@@ -74,6 +78,7 @@ impl Default for ObservatorySettings {
             ethnicity_groups: BTreeMap::new(),
             safe_caseload: 250,
             zones: default_zones(),
+            cache_seconds: 60,
         }
     }
 }

@@ -15,6 +15,20 @@ use super::types::*;
 use super::{pg, sq, PResult};
 use crate::{Db, Store};
 
+/// The operations that change nothing but the audit log and sign-in bookkeeping: committing them
+/// leaves the store's [`Store::generation`] as it was.
+const READS: &[&str] = &[
+    "audit", "due_follow_ups", "export_person", "get_episode", "get_onward", "get_person", "get_response", "get_shared", "inbox",
+    "list_consents", "list_episodes", "list_notes", "mark_read", "person_needs", "person_responses", "referrals_by", "search_people",
+    "verify_audit", "touch_credential", "record_sign_in_failure", "clear_sign_in_failures",
+];
+
+fn changed(store: &Store, op: &str) {
+    if !READS.contains(&op) {
+        store.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    }
+}
+
 /// Runs `ops::f(conn, ...)` in a transaction on the store's database; commits on Ok, and also
 /// on the errors `commit_also` accepts (an error whose audit entries must stand).
 macro_rules! tx {
@@ -30,6 +44,7 @@ macro_rules! tx {
                 let keep: fn(&super::PathwayError) -> bool = $keep;
                 if r.as_ref().err().map_or(true, keep) {
                     t.commit().await?;
+                    changed($store, stringify!($f));
                 }
                 r
             }
@@ -39,6 +54,7 @@ macro_rules! tx {
                 let keep: fn(&super::PathwayError) -> bool = $keep;
                 if r.as_ref().err().map_or(true, keep) {
                     t.commit().await?;
+                    changed($store, stringify!($f));
                 }
                 r
             }

@@ -15,6 +15,7 @@ use linkwork_domain::observatory::{
     evaluate, Evaluation, Facts, Filters, Granularity, ObservatorySettings, Request,
 };
 use linkwork_store::pathway::Actor;
+use std::sync::Arc;
 
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
@@ -166,14 +167,54 @@ fn judge(
     }
 }
 
-/// Loads the facts for questions ending on `to`, recording the read as `purpose`.
-pub async fn facts(state: &AppState, a: &Actor, purpose: &str, to: NaiveDate) -> ApiResult<Facts> {
+/// Facts loaded recently, by the day they end on. Loading them reads every episode, so a
+/// dashboard (18 indicators) or an analyst trying breakdowns one after another shares one load:
+/// an entry serves while no pathway change has been committed by this process since it was
+/// loaded (the store's generation) and for at most `[observatory] cache_seconds`, which bounds
+/// how late changes written by other servers show.
+#[derive(Default)]
+pub struct FactsCache {
+    entries: tokio::sync::Mutex<Vec<Cached>>,
+}
+
+struct Cached {
+    to: NaiveDate,
+    today: NaiveDate,
+    generation: u64,
+    loaded: std::time::Instant,
+    facts: Arc<Facts>,
+}
+
+/// How many end days are kept (the default "today" and a few an analyst is comparing).
+const CACHED_DAYS: usize = 4;
+
+/// The facts for questions ending on `to`; every call is recorded in the audit log as `purpose`,
+/// whether the facts were loaded for it or served from the cache.
+pub async fn facts(state: &AppState, a: &Actor, purpose: &str, to: NaiveDate) -> ApiResult<Arc<Facts>> {
     let today = linkwork_domain::pathway::now().date_naive();
+    let store = state.store();
+    let ttl = std::time::Duration::from_secs(state.config.observatory.cache_seconds);
+    // Read before loading: a change committed during the load makes the entry stale at once.
+    let generation = store.generation();
+    let fresh = |c: &Cached| c.generation == generation && c.today == today && c.loaded.elapsed() < ttl;
+    // Held while loading, so that requests arriving together wait for one load, not make many.
+    let mut entries = state.observatory_cache.entries.lock().await;
+    if let Some(c) = entries.iter().find(|c| c.to == to && fresh(c)) {
+        let f = c.facts.clone();
+        drop(entries);
+        store.record_aggregate_read(a, purpose).await?;
+        return Ok(f);
+    }
     let j = judge(state);
-    Ok(state
-        .store()
-        .observatory_facts(a, purpose, to, today, &j)
-        .await?)
+    let f = Arc::new(store.observatory_facts(a, purpose, to, today, &j).await?);
+    entries.retain(|c| c.to != to && fresh(c));
+    if ttl > std::time::Duration::ZERO {
+        entries.push(Cached { to, today, generation, loaded: std::time::Instant::now(), facts: f.clone() });
+    }
+    if entries.len() > CACHED_DAYS {
+        entries.remove(0);
+    }
+    Ok(f)
 }
 
 /// Evaluates one indicator for a request over facts already loaded.
