@@ -743,6 +743,7 @@ async fn an_analyst_reads_the_observatory_on_a_phone() {
     assert!(!main.contains("Seeded"), "no identities on the dashboard");
 
     // The referrals indicator, by source, through the form.
+    let opened = chrono::Utc::now();
     p.go("/observatory/indicators/referrals-received").await;
     p.c.find(Locator::Css("#breakdown option[value=source]")).await.unwrap().click().await.unwrap();
     p.submit("main form[action='/observatory/indicators/referrals-received']").await;
@@ -752,6 +753,10 @@ async fn an_analyst_reads_the_observatory_on_a_phone() {
     // 12 referrals from GPs: shown as 10 (rounded to 5), in the GP row and in the total.
     let gp_row = p.text("main table tbody tr:first-child").await;
     assert!(gp_row.contains("10"), "{table}");
+    // Figures may be kept for a while, so the page says when the facts were read.
+    let main = p.text("main").await;
+    let read_on = [opened, chrono::Utc::now()].map(|t| t.format("%Y-%m-%d").to_string());
+    assert!(read_on.iter().any(|d| main.contains(d.as_str())), "the date the figures were read: {main}");
     assert!(!table.contains("12"), "exact counts are not shown: {table}");
     let csv = p.c.find(Locator::Css("a[download]")).await.unwrap().attr("href").await.unwrap().unwrap();
     assert!(csv.contains("format=csv") && csv.contains("breakdown=source"), "{csv}");

@@ -49,7 +49,7 @@ pub struct PathwayArgs {
 
 const LINK_WORKERS: usize = 40;
 const ORGS: usize = 20;
-const PASSWORD: &str = "benchmark password";
+pub(crate) const PASSWORD: &str = "benchmark password";
 
 pub(crate) enum Raw {
     Sqlite(SqlitePool),

@@ -42,7 +42,7 @@ pub struct Config {
     pub outcomes: OutcomeSettings,
     /// The indicators' disclosure control, age bands, targets and area populations
     /// (`[observatory]`: `suppress_max`, `round_to`, `age_bands`, `contact_target_working_days`,
-    /// `adherence_sessions`, `[observatory.area_populations]`).
+    /// `adherence_sessions`, `cache_seconds`, `[observatory.area_populations]`, `[observatory.zones]`).
     pub observatory: ObservatorySettings,
 }
 

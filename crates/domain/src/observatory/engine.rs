@@ -9,7 +9,7 @@
 //! cell can be worked out from them.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -345,6 +345,9 @@ pub struct Evaluation {
     pub rule: DisclosureRule,
     pub cells: Vec<Cell>,
     pub excluded: Vec<Exclusion>,
+    /// When the facts counted were read (figures may be kept for a while; see the web layer).
+    #[serde(default)]
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Evaluation {
@@ -618,6 +621,58 @@ impl Acc {
     }
 }
 
+fn intern(ids: &mut HashMap<String, u32>, names: &mut Vec<String>, v: &str) -> u32 {
+    if let Some(&i) = ids.get(v) {
+        return i;
+    }
+    let i = u32::try_from(names.len()).expect("fewer than 2^32 distinct values");
+    names.push(v.to_string());
+    ids.insert(v.to_string(), i);
+    i
+}
+
+/// Adds one unit to a cell: to its count where it is in the denominator (or has the measure),
+/// and to the numerator, values and verdicts the aggregate needs.
+fn count(ctx: &Ctx, def: &IndicatorDef, u: &Unit, acc: &mut Acc) {
+    match &def.aggregate {
+        Aggregate::Proportion {
+            numerator,
+            denominator,
+        } => {
+            if ctx.meets(u, denominator) {
+                acc.n += 1;
+                if ctx.meets(u, numerator) {
+                    acc.num += 1;
+                }
+            }
+        }
+        Aggregate::Duration { measure } => {
+            if let Some(v) = ctx.number(u, measure) {
+                acc.n += 1;
+                acc.values.push(v);
+            }
+        }
+        Aggregate::Mean { value } => {
+            acc.n += 1;
+            if let Some(v) = ctx.number(u, value) {
+                acc.values.push(v);
+            }
+            if let Unit::Outcome(_, o) = u {
+                match o.verdict {
+                    Some(Change::Improved) => acc.verdicts[0] += 1,
+                    Some(Change::NoChange) => acc.verdicts[1] += 1,
+                    Some(Change::Worse) => acc.verdicts[2] += 1,
+                    None => {}
+                }
+            }
+            if ctx.meets(u, "over_safe_caseload") {
+                acc.num += 1;
+            }
+        }
+        _ => acc.n += 1,
+    }
+}
+
 fn units<'a>(pop: Population, facts: &'a Facts) -> Vec<Unit<'a>> {
     let mut out = vec![];
     if pop == Population::LinkWorkers {
@@ -679,7 +734,15 @@ pub fn evaluate(
     let needs_consent =
         def.consent == ConsentNeeded::Evaluation || req.breakdowns.iter().any(|d| d.is_equity());
     let (mut withdrawn, mut not_recorded) = (BTreeSet::new(), BTreeSet::new());
-    let mut groups: BTreeMap<Vec<String>, Acc> = BTreeMap::new();
+    // Values are interned while counting, so that a unit's keys allocate nothing once seen:
+    // at 100k episodes this loop is most of an answer's time.
+    let (mut ids, mut names) = (HashMap::new(), vec![]);
+    let stage_ids: Vec<u32> = stages
+        .map(|st| st.iter().map(|s| intern(&mut ids, &mut names, s)).collect())
+        .unwrap_or_default();
+    let mut counted: HashMap<Vec<u32>, Acc> = HashMap::new();
+    let mut choice: Vec<Vec<u32>> = vec![vec![]; dims.len()];
+    let (mut key, mut at): (Vec<u32>, Vec<usize>) = (vec![], vec![0; dims.len()]);
 
     for u in units(pop, facts) {
         if let Some(d) = u.date() {
@@ -735,66 +798,56 @@ pub fn evaluate(
                 continue;
             }
         }
-        // Every combination of the unit's values (stages: the stages it reached).
-        let mut keys: Vec<Vec<String>> = vec![vec![]];
-        for d in &dims {
-            let vals = match d {
-                Some(d) => ctx.values(&u, *d),
-                None => stages
-                    .expect("a stage dimension comes with stages")
-                    .iter()
-                    .filter(|s| ctx.meets(&u, s))
-                    .cloned()
-                    .collect(),
-            };
-            keys = keys
-                .iter()
-                .flat_map(|k| {
-                    vals.iter()
-                        .map(move |v| [k.clone(), vec![v.clone()]].concat())
-                })
-                .collect();
-        }
-        for key in keys {
-            let acc = groups.entry(key).or_default();
-            acc.n += 1;
-            match &def.aggregate {
-                Aggregate::Proportion {
-                    numerator,
-                    denominator,
-                } => {
-                    if !ctx.meets(&u, denominator) {
-                        acc.n -= 1;
-                        continue;
-                    }
-                    if ctx.meets(&u, numerator) {
-                        acc.num += 1;
+        // Every combination of the unit's values (stages: the stages it reached), as interned ids.
+        for (i, d) in dims.iter().enumerate() {
+            let c = &mut choice[i];
+            c.clear();
+            match d {
+                Some(d) => {
+                    for v in ctx.values(&u, *d) {
+                        c.push(intern(&mut ids, &mut names, &v));
                     }
                 }
-                Aggregate::Duration { measure } => match ctx.number(&u, measure) {
-                    Some(v) => acc.values.push(v),
-                    None => acc.n -= 1,
-                },
-                Aggregate::Mean { value } => {
-                    if let Some(v) = ctx.number(&u, value) {
-                        acc.values.push(v);
-                    }
-                    if let Unit::Outcome(_, o) = &u {
-                        match o.verdict {
-                            Some(Change::Improved) => acc.verdicts[0] += 1,
-                            Some(Change::NoChange) => acc.verdicts[1] += 1,
-                            Some(Change::Worse) => acc.verdicts[2] += 1,
-                            None => {}
+                None => {
+                    let stages = stages.expect("a stage dimension comes with stages");
+                    for (s, id) in stages.iter().zip(&stage_ids) {
+                        if ctx.meets(&u, s) {
+                            c.push(*id);
                         }
                     }
-                    if ctx.meets(&u, "over_safe_caseload") {
-                        acc.num += 1;
-                    }
                 }
-                _ => {}
+            }
+        }
+        if choice.iter().any(Vec::is_empty) {
+            continue;
+        }
+        at.iter_mut().for_each(|a| *a = 0);
+        'combinations: loop {
+            key.clear();
+            key.extend(at.iter().enumerate().map(|(i, &j)| choice[i][j]));
+            if !counted.contains_key(key.as_slice()) {
+                counted.insert(key.clone(), Acc::default());
+            }
+            count(&ctx, def, &u, counted.get_mut(key.as_slice()).expect("inserted above"));
+            // The next combination, the last dimension turning fastest.
+            let mut i = at.len();
+            loop {
+                if i == 0 {
+                    break 'combinations;
+                }
+                i -= 1;
+                at[i] += 1;
+                if at[i] < choice[i].len() {
+                    break;
+                }
+                at[i] = 0;
             }
         }
     }
+    let mut groups: BTreeMap<Vec<String>, Acc> = counted
+        .into_iter()
+        .map(|(k, a)| (k.into_iter().map(|i| names[i as usize].clone()).collect(), a))
+        .collect();
     groups.retain(|_, a| a.n > 0 || a.num > 0);
 
     // The values each dimension takes: periods all of them, stages in their order, the rest as found.
@@ -1054,6 +1107,7 @@ pub fn evaluate(
         rule,
         cells: out,
         excluded,
+        as_of: facts.as_of,
     }
 }
 
@@ -1128,6 +1182,7 @@ mod tests {
         Facts {
             episodes,
             caseloads: vec![],
+            as_of: None,
         }
     }
 

@@ -98,4 +98,7 @@ pub struct Facts {
     pub episodes: Vec<EpisodeFact>,
     /// Link workers' open caseloads: (display name, people in the last 12 months).
     pub caseloads: Vec<(String, u64)>,
+    /// When the store began reading them: every figure counted from them is "as of" this time.
+    #[serde(default)]
+    pub as_of: Option<chrono::DateTime<chrono::Utc>>,
 }

@@ -795,6 +795,7 @@ obs-categories = { $n ->
 }
 obs-by-period = { $title }, by period
 obs-rule = Counts from 1 to { $max } are hidden, and others rounded to the nearest { $round }.
+obs-as-of = Figures as they stood at { $time }.
 obs-excluded = Left out of breakdowns by who people are: { $withdrawn } referrals whose person withdrew consent to evaluation, { $unrecorded } with no consent to evaluation recorded.
 obs-stage-all = Received
 obs-stage-contacted = Contacted

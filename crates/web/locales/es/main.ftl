@@ -795,6 +795,7 @@ obs-categories = { $n ->
 }
 obs-by-period = { $title }, por periodo
 obs-rule = Las cifras de 1 a { $max } se ocultan y las demás se redondean al { $round } más cercano.
+obs-as-of = Cifras tal como estaban el { $time }.
 obs-excluded = Excluidas de los desgloses por características personales: { $withdrawn } referencias cuya persona retiró el consentimiento para evaluación, { $unrecorded } sin consentimiento para evaluación registrado.
 obs-stage-all = Recibidas
 obs-stage-contacted = Contactadas

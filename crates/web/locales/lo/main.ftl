@@ -777,6 +777,7 @@ obs-mean-ci = { $mean } (CI 95% { $lower } ຫາ { $upper })
 obs-categories = { $n } ກຸ່ມ
 obs-by-period = { $title }, ຕາມໄລຍະ
 obs-rule = ຕົວເລກແຕ່ 1 ຫາ { $max } ຖືກເຊື່ອງ, ແລະ ຕົວເລກອື່ນປັດເປັນ { $round } ທີ່ໃກ້ທີ່ສຸດ.
+obs-as-of = ຕົວເລກຕາມສະພາບເມື່ອ { $time }.
 obs-excluded = ບໍ່ໄດ້ນັບໃນການແຍກຕາມລັກສະນະບຸກຄົນ: { $withdrawn } ການສົ່ງຕໍ່ທີ່ບຸກຄົນຖອນການຍິນຍອມສຳລັບການປະເມີນ, { $unrecorded } ທີ່ບໍ່ມີການຍິນຍອມບັນທຶກໄວ້.
 obs-stage-all = ໄດ້ຮັບ
 obs-stage-contacted = ໄດ້ຕິດຕໍ່

@@ -168,13 +168,19 @@ fn judge(
 }
 
 /// Facts loaded recently, by the day they end on. Loading them reads every episode, so a
-/// dashboard (18 indicators) or an analyst trying breakdowns one after another shares one load:
-/// an entry serves while no pathway change has been committed by this process since it was
-/// loaded (the store's generation) and for at most `[observatory] cache_seconds`, which bounds
-/// how late changes written by other servers show.
+/// dashboard (18 indicators) or an analyst trying breakdowns one after another shares one load.
+/// An entry serves for at most `[observatory] cache_seconds`, which bounds how late changes made
+/// through other servers show. Within that:
+/// - while this process has committed no pathway change since the load (the store's
+///   generation), it serves as it is;
+/// - after a change, a quick load (a small deployment) is simply made again, so the change is
+///   counted in the next answer; a slow one (at 100k people, seconds) is not waited for: the
+///   answer comes from the facts in memory while one fresh load runs in the background (as it
+///   also does for a slow entry past half its life, so that it is replaced before it expires).
 #[derive(Default)]
 pub struct FactsCache {
     entries: tokio::sync::Mutex<Vec<Cached>>,
+    refreshing: std::sync::atomic::AtomicBool,
 }
 
 struct Cached {
@@ -182,39 +188,69 @@ struct Cached {
     today: NaiveDate,
     generation: u64,
     loaded: std::time::Instant,
+    took: std::time::Duration,
     facts: Arc<Facts>,
 }
 
 /// How many end days are kept (the default "today" and a few an analyst is comparing).
 const CACHED_DAYS: usize = 4;
+/// A load quicker than this is made again after a change rather than answered from before it.
+const QUICK_LOAD: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The facts for questions ending on `to`; every call is recorded in the audit log as `purpose`,
-/// whether the facts were loaded for it or served from the cache.
+/// whether the facts were loaded for it or served from memory.
 pub async fn facts(state: &AppState, a: &Actor, purpose: &str, to: NaiveDate) -> ApiResult<Arc<Facts>> {
     let today = linkwork_domain::pathway::now().date_naive();
     let store = state.store();
     let ttl = std::time::Duration::from_secs(state.config.observatory.cache_seconds);
-    // Read before loading: a change committed during the load makes the entry stale at once.
-    let generation = store.generation();
-    let fresh = |c: &Cached| c.generation == generation && c.today == today && c.loaded.elapsed() < ttl;
+    let cache = &state.observatory_cache;
     // Held while loading, so that requests arriving together wait for one load, not make many.
-    let mut entries = state.observatory_cache.entries.lock().await;
-    if let Some(c) = entries.iter().find(|c| c.to == to && fresh(c)) {
-        let f = c.facts.clone();
-        drop(entries);
-        store.record_aggregate_read(a, purpose).await?;
-        return Ok(f);
+    let mut entries = cache.entries.lock().await;
+    let current = store.generation();
+    if let Some(c) = entries.iter().find(|c| c.to == to && c.today == today && c.loaded.elapsed() < ttl) {
+        let stale = c.generation != current;
+        if !stale || c.took > QUICK_LOAD {
+            let f = c.facts.clone();
+            // Past half its life an entry is refreshed in the background too, so that analysts
+            // at work do not meet a slow load each time one expires.
+            let ageing = c.loaded.elapsed() > ttl / 2 && c.took > QUICK_LOAD;
+            drop(entries);
+            if (stale || ageing) && !cache.refreshing.swap(true, std::sync::atomic::Ordering::AcqRel) {
+                let (state, a, purpose) = (state.clone(), a.clone(), format!("{purpose} (refreshing the facts)"));
+                tokio::spawn(async move {
+                    if let Ok(c) = load(&state, &a, &purpose, to, today).await {
+                        keep(&mut *state.observatory_cache.entries.lock().await, c, ttl);
+                    }
+                    state.observatory_cache.refreshing.store(false, std::sync::atomic::Ordering::Release);
+                });
+            }
+            store.record_aggregate_read(a, purpose).await?;
+            return Ok(f);
+        }
     }
+    let c = load(state, a, purpose, to, today).await?;
+    let f = c.facts.clone();
+    keep(&mut entries, c, ttl);
+    Ok(f)
+}
+
+async fn load(state: &AppState, a: &Actor, purpose: &str, to: NaiveDate, today: NaiveDate) -> ApiResult<Cached> {
+    // Read before loading: a change committed during the load makes the entry stale at once.
+    let generation = state.store().generation();
+    let started = std::time::Instant::now();
     let j = judge(state);
-    let f = Arc::new(store.observatory_facts(a, purpose, to, today, &j).await?);
-    entries.retain(|c| c.to != to && fresh(c));
+    let facts = Arc::new(state.store().observatory_facts(a, purpose, to, today, &j).await?);
+    Ok(Cached { to, today, generation, loaded: started, took: started.elapsed(), facts })
+}
+
+fn keep(entries: &mut Vec<Cached>, c: Cached, ttl: std::time::Duration) {
+    entries.retain(|e| !(e.to == c.to && e.today == c.today) && e.loaded.elapsed() < ttl);
     if ttl > std::time::Duration::ZERO {
-        entries.push(Cached { to, today, generation, loaded: std::time::Instant::now(), facts: f.clone() });
+        entries.push(c);
     }
     if entries.len() > CACHED_DAYS {
         entries.remove(0);
     }
-    Ok(f)
 }
 
 /// Evaluates one indicator for a request over facts already loaded.

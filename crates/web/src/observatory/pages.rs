@@ -318,14 +318,19 @@ fn excluded_line(t: &Tr, e: &Evaluation) -> String {
     )
 }
 
+/// The disclosure rule applied, and when the facts counted were read (they may be kept a while).
 fn rule_line(t: &Tr, e: &Evaluation) -> String {
-    t.t2(
+    let rule = t.t2(
         "obs-rule",
         "max",
         e.rule.suppress_max as i64,
         "round",
         e.rule.round_to as i64,
-    )
+    );
+    match e.as_of {
+        Some(at) => format!("{rule} {}", t.t1("obs-as-of", "time", at.format("%Y-%m-%d %H:%M UTC").to_string().as_str())),
+        None => rule,
+    }
 }
 
 fn periods(t: &Tr, current: &str) -> Vec<(String, String, bool)> {
