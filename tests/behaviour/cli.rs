@@ -32,7 +32,7 @@ fn run(args: &[&str], data: &std::path::Path) -> std::process::Output {
 fn help_lists_every_command_in_plain_words() {
     let out = Command::new(linkwork()).arg("--help").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
-    for cmd in ["serve", "demo", "import", "export", "migrate", "gen", "user", "audit", "instrument"] {
+    for cmd in ["serve", "demo", "import", "export", "migrate", "gen", "user", "audit", "instrument", "observatory"] {
         assert!(text.contains(cmd), "--help mentions {cmd}:\n{text}");
     }
     let out = Command::new(linkwork()).args(["import", "hsds", "--help"]).output().unwrap();
@@ -216,4 +216,43 @@ fn an_administrator_loads_an_instrument_and_a_broken_one_is_refused_with_reasons
         assert!(text.contains(name), "{text}");
     }
     assert!(!text.contains("SWEMWBS            2"), "the broken version was not loaded: {text}");
+}
+
+/// A programme publishes its package to a file; a regional observatory imports it (once, however
+/// often it is given), refuses a changed copy and a file that is not JSON, saying where, and
+/// lists what it holds.
+#[test]
+fn a_programme_publishes_a_package_and_a_region_imports_it_from_the_command_line() {
+    let (programme, region) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let file = programme.path().join("package.json");
+    let out = run(&["observatory", "publish", "--from", "2025-01-01", "--to", "2025-12-31", "--output", file.to_str().unwrap()], programme.path());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let indicators = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/domain/indicators")).unwrap().count();
+    assert!(err.contains(&format!("Published {indicators} indicators for Linkwork (linkwork)")), "{err}");
+    let package: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    assert_eq!(package["entry"][1]["resource"]["resourceType"], "Measure");
+
+    let out = run(&["observatory", "import", file.to_str().unwrap()], region.path());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && said.contains("Imported Linkwork (linkwork), 2025-01-01 to 2025-12-31"), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["observatory", "import", file.to_str().unwrap()], region.path());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Already imported, unchanged"));
+
+    let mut changed = package.clone();
+    changed["entry"][0]["resource"]["name"] = serde_json::json!("Someone Else");
+    let changed_file = region.path().join("changed.json");
+    std::fs::write(&changed_file, changed.to_string()).unwrap();
+    let broken = region.path().join("broken.json");
+    std::fs::write(&broken, "{\"resourceType\": \"Bundle\",\n  oops").unwrap();
+    let out = run(&["observatory", "import", changed_file.to_str().unwrap(), broken.to_str().unwrap()], region.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("changed.json was refused") && err.contains("identifier.value: the content hash is"), "{err}");
+    assert!(err.contains("broken.json: line 2, column ") && err.contains("not JSON"), "{err}");
+
+    let out = run(&["observatory", "packages"], region.path());
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(listed.lines().count(), 1, "one package kept: {listed}");
+    assert!(listed.starts_with("2025-01-01 to 2025-12-31  Linkwork"), "{listed}");
 }

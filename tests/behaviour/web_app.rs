@@ -760,5 +760,21 @@ async fn an_analyst_reads_the_observatory_on_a_phone() {
     assert!(!table.contains("12"), "exact counts are not shown: {table}");
     let csv = p.c.find(Locator::Css("a[download]")).await.unwrap().attr("href").await.unwrap().unwrap();
     assert!(csv.contains("format=csv") && csv.contains("breakdown=source"), "{csv}");
+
+    // Compared across programmes: this programme's package, imported into its own observatory
+    // (which serves here as the region too), shown side by side with the region's figures.
+    let pkg = w.analyst.get("/api/v1/observatory/package?from=2025-01-01").await;
+    assert_eq!(pkg.status, 200);
+    assert_eq!(w.analyst.post("/api/v1/observatory/packages", pkg.body).await.status, 201);
+    p.go("/observatory").await;
+    p.press("main a[href='/observatory/region']").await;
+    assert_eq!(p.text("h1").await, tr("en-XA", "obs-region-title"));
+    let table = "main table.region:has(caption a[href='/observatory/indicators/referrals-received'])";
+    let first = p.text(table).await;
+    assert!(first.contains("10"), "its 12 referrals, shown as 10: {first}");
+    // On a phone the table stacks: each value carries its column's name.
+    let column = p.c.find(Locator::Css(&format!("{table} tbody td"))).await.unwrap().attr("data-label").await.unwrap();
+    assert_eq!(column.as_deref(), Some("Linkwork"), "the programme's column");
+    assert!(!p.text("main").await.contains("Seeded"), "no identities in the comparison");
     b.close().await;
 }

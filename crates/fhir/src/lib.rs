@@ -4,11 +4,13 @@
 //! Reading goes the other way: answers out of a QuestionnaireResponse, a score out of an
 //! Observation, each refused with the reason when it does not fit the instrument.
 //!
-//! Indicators go out as Measures and MeasureReports ([`measure`]).
+//! Indicators go out as Measures and MeasureReports ([`measure`]); a programme's results for a
+//! period go out as one hashed Bundle, which a regional observatory checks and reads ([`package`]).
 //!
 //! Pure JSON in and out: no storage, no HTTP.
 
 pub mod measure;
+pub mod package;
 
 use linkwork_domain::instrument::{Answer, Answers, DomainResult, Instrument, ItemKind, ScoreValue, Scored};
 use serde_json::{json, Map, Value as Json};

@@ -70,7 +70,7 @@ fn computable_name(id: &str) -> String {
 }
 
 /// How the measure is scored, in FHIR's terms.
-fn scoring(def: &IndicatorDef) -> &'static str {
+pub(crate) fn scoring(def: &IndicatorDef) -> &'static str {
     match def.aggregate {
         Aggregate::Proportion { .. } => "proportion",
         Aggregate::Duration { .. } | Aggregate::Mean { .. } => "continuous-variable",

@@ -7,6 +7,7 @@ mod export;
 mod gen;
 mod import;
 mod instruments;
+mod observatory;
 mod serve;
 mod users;
 
@@ -80,6 +81,9 @@ enum Command {
     /// Load and list screening and outcome instruments
     #[command(subcommand)]
     Instrument(instruments::InstrumentCommand),
+    /// Publish this programme's indicator package; import and list other programmes' packages
+    #[command(subcommand)]
+    Observatory(observatory::ObservatoryCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -143,6 +147,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<std::process::E
         Command::User(cmd) => users::run(&config, cmd).await.map(|_| ExitCode::SUCCESS),
         Command::Audit(cmd) => users::audit(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Command::Instrument(cmd) => instruments::run(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
+        Command::Observatory(cmd) => observatory::run(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
     }
 }
 

@@ -61,7 +61,7 @@ fn read_password() -> anyhow::Result<String> {
     Ok(s.trim_end_matches(['\n', '\r']).to_string())
 }
 
-fn problem_text(e: linkwork_web::error::ApiError) -> anyhow::Error {
+pub(crate) fn problem_text(e: linkwork_web::error::ApiError) -> anyhow::Error {
     use linkwork_web::error::ApiError as E;
     match e {
         E::Unprocessable { errors, .. } | E::BadRequest { errors, .. } if !errors.is_empty() => {
@@ -72,7 +72,7 @@ fn problem_text(e: linkwork_web::error::ApiError) -> anyhow::Error {
     }
 }
 
-async fn state(config: &Config) -> anyhow::Result<AppState> {
+pub(crate) async fn state(config: &Config) -> anyhow::Result<AppState> {
     let store = crate::open_store(config).await?;
     Ok(AppState::new(linkwork_web::Directory::new(store, None)?, crate::serve::web_config(config)))
 }

@@ -130,6 +130,7 @@ fn describe(action: Action) -> &'static str {
         Action::ErasePerson => "erasing a person's record",
         Action::ReadAggregates => "reading indicators",
         Action::ManageInstruments => "loading screening and outcome instruments",
+        Action::ImportPackages => "importing programmes' observatory packages",
     }
 }
 

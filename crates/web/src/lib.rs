@@ -122,11 +122,13 @@ pub fn router(state: AppState) -> Router {
                 .merge(session_pages::routes())
                 .merge(ui::routes())
                 .merge(observatory::pages::routes())
+                .merge(observatory::package::page_routes())
                 .layer(axum::middleware::from_fn_with_state(state.clone(), ui::error_pages)),
         )
         .merge(api_v1::routes())
         .merge(measures_api::routes())
         .merge(observatory::api::routes())
+        .merge(observatory::package::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .fallback(|| async { error::ApiError::not_found("page at this address") })

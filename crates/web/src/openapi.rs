@@ -6,6 +6,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use crate::observatory::api as observatory;
+use crate::observatory::package;
 use crate::{api_v1, measures_api};
 
 struct Bearer;
@@ -40,6 +41,7 @@ impl Modify for Bearer {
         measures_api::get_response, measures_api::update_response, measures_api::response_observations,
         measures_api::person_needs, measures_api::decide_need, measures_api::outcomes, measures_api::matches,
         observatory::list_indicators, observatory::get_indicator, observatory::get_measure,
+        package::get_package, package::post_package, package::list_packages, package::get_region,
     )
 )]
 pub struct ApiDoc;

@@ -9,6 +9,7 @@ mod journey;
 mod machines;
 mod measures;
 mod observatory;
+mod observatory_packages;
 mod openapi;
 
 use std::sync::OnceLock;

@@ -16,7 +16,7 @@ const PEOPLE: usize = 12;
 /// Consent to evaluation: none recorded for 0, withdrawn for 1, given for the rest. Episodes
 /// 0..8 are contacted and assessed; 0..4 are referred on to the walking group, which accepts
 /// 0..3 and records sessions attended for 0..2.
-async fn seed(w: &World) -> Vec<(String, String)> {
+pub(super) async fn seed(w: &World) -> Vec<(String, String)> {
     let mut out = vec![];
     for i in 0..PEOPLE {
         let ep = w

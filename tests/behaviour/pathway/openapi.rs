@@ -60,6 +60,9 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/indicators", &["get"]),
     ("/api/v1/indicators/{id}", &["get"]),
     ("/api/v1/indicators/{id}/measure", &["get"]),
+    ("/api/v1/observatory/package", &["get"]),
+    ("/api/v1/observatory/packages", &["get", "post"]),
+    ("/api/v1/observatory/region", &["get"]),
 ];
 
 async fn the_openapi_document_is_valid_and_complete(db: TestDb) {

@@ -50,6 +50,12 @@ pub struct ObservatorySettings {
     /// question). Changes made through the same server show at once; this bounds how late
     /// changes made through other servers on the same database show.
     pub cache_seconds: u64,
+    /// This programme's identifier in the packages it publishes (default: from the publisher's
+    /// name, e.g. "Linkwork Demo" → "linkwork-demo"); a regional observatory tells programmes
+    /// apart by it, so keep it once packages have gone out.
+    pub programme_id: Option<String>,
+    /// The programme's name in its packages (default: the publisher's name).
+    pub programme_name: Option<String>,
 }
 
 /// The four zones of social prescribing, as NHS England's guidance names them.
@@ -79,6 +85,8 @@ impl Default for ObservatorySettings {
             safe_caseload: 250,
             zones: default_zones(),
             cache_seconds: 60,
+            programme_id: None,
+            programme_name: None,
         }
     }
 }
@@ -114,6 +122,14 @@ impl ObservatorySettings {
             if let Some(c) = codes.iter().find(|c| c.trim().is_empty()) {
                 p.push(format!("observatory.zones.{zone}: {c:?} is not a taxonomy term code"));
             }
+        }
+        if let Some(id) = &self.programme_id {
+            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || "-._".contains(c)) {
+                p.push(format!("observatory.programme_id: {id:?} must be letters, digits, '-', '.' or '_', e.g. \"north-vale-sp\""));
+            }
+        }
+        if self.programme_name.as_deref().is_some_and(|n| n.trim().is_empty()) {
+            p.push("observatory.programme_name: give a name, or leave it out to use the publisher's".into());
         }
         match rule {
             Some(r) if p.is_empty() => Ok(r),

@@ -39,10 +39,12 @@ pub enum Action {
     ReadAggregates,
     /// Load and retire screening and outcome instruments.
     ManageInstruments,
+    /// Import other programmes' published observatory packages (a regional observatory).
+    ImportPackages,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::CreateReferral,
@@ -57,6 +59,7 @@ impl Action {
         Action::ErasePerson,
         Action::ReadAggregates,
         Action::ManageInstruments,
+        Action::ImportPackages,
     ];
 }
 
@@ -64,7 +67,7 @@ impl Action {
 pub fn role_permits(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
-        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates | ManageInstruments),
+        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates | ManageInstruments | ImportPackages),
         Role::Referrer => matches!(action, CreateReferral | ReadOwnReferrals),
         Role::LinkWorker => matches!(
             action,
@@ -72,7 +75,7 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         ),
         Role::Provider => matches!(action, ReceiveOnwardReferrals),
         Role::Facilitator => false,
-        Role::Analyst => matches!(action, ReadAggregates),
+        Role::Analyst => matches!(action, ReadAggregates | ImportPackages),
     }
 }
 
@@ -91,7 +94,7 @@ mod tests {
             assert_eq!(role_permits(r, Action::ReadPeople), r == Role::LinkWorker, "{r}");
         }
         for a in Action::ALL {
-            assert_eq!(role_permits(Role::Analyst, a), a == Action::ReadAggregates, "{a:?}");
+            assert_eq!(role_permits(Role::Analyst, a), matches!(a, Action::ReadAggregates | Action::ImportPackages), "{a:?}");
             assert!(!role_permits(Role::Facilitator, a));
         }
         assert!(permits(&[Role::Provider, Role::Admin], Action::ManageUsers));

@@ -15,12 +15,13 @@ use super::types::*;
 use super::{pg, sq, PResult};
 use crate::{Db, Store};
 
-/// The operations that change nothing but the audit log and sign-in bookkeeping: committing them
-/// leaves the store's [`Store::generation`] as it was.
+/// The operations that change nothing the observatory's facts are read from (only the audit log,
+/// sign-in bookkeeping, imported packages): committing them leaves the store's
+/// [`Store::generation`] as it was.
 const READS: &[&str] = &[
     "audit", "due_follow_ups", "export_person", "get_episode", "get_onward", "get_person", "get_response", "get_shared", "inbox",
     "list_consents", "list_episodes", "list_notes", "mark_read", "person_needs", "person_responses", "referrals_by", "search_people",
-    "verify_audit", "touch_credential", "record_sign_in_failure", "clear_sign_in_failures",
+    "verify_audit", "touch_credential", "record_sign_in_failure", "clear_sign_in_failures", "import_package",
 ];
 
 fn changed(store: &Store, op: &str) {
@@ -296,6 +297,16 @@ impl Store {
     }
     pub async fn erase_person(&self, a: &Actor, id: &str) -> PResult<()> {
         tx!(self, erase_person(a, id))
+    }
+
+    // A regional observatory's packages ---------------------------------------------------------
+
+    /// Keeps a checked package; answers whether it was new (the same content again is not).
+    pub async fn import_package(&self, a: &Actor, p: &NewPackage) -> PResult<(PackageRecord, bool)> {
+        tx!(self, import_package(a, p))
+    }
+    pub async fn list_packages(&self) -> PResult<Vec<PackageRecord>> {
+        read!(self, list_packages())
     }
 
     // Screening and outcome measures ------------------------------------------------------------

@@ -533,3 +533,33 @@ pub struct ScoresToKeep {
     /// (domain, need, SDOH category) of each positive domain that proposes a need.
     pub proposals: Vec<(String, String, Option<String>)>,
 }
+
+/// An observatory package to keep: a programme's published results (already checked).
+#[derive(Clone, Debug)]
+pub struct NewPackage {
+    pub content_hash: String,
+    pub programme_id: String,
+    pub programme_name: String,
+    pub period_from: String,
+    pub period_to: String,
+    pub published_at: String,
+    /// The Bundle as received.
+    pub bundle: String,
+}
+
+/// A package a regional observatory keeps.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PackageRecord {
+    pub id: String,
+    /// SHA-256 of the package's content, as its Bundle identifier gives it.
+    pub content_hash: String,
+    pub programme_id: String,
+    pub programme_name: String,
+    pub period_from: String,
+    pub period_to: String,
+    pub published_at: String,
+    pub imported_at: String,
+    #[serde(skip)]
+    pub bundle: String,
+}

@@ -796,6 +796,26 @@ obs-categories = { $n ->
 obs-by-period = { $title }, by period
 obs-rule = Counts from 1 to { $max } are hidden, and others rounded to the nearest { $round }.
 obs-as-of = Figures as they stood at { $time }.
+obs-region-title = Programmes compared
+obs-region-intro = Each programme's published figures, already protected by its own disclosure control, side by side. The region's figures are worked out from what was published, never from anyone's records: counts are added up, percentages worked out again from the added numbers, and averages weighted by how many people each covers.
+obs-region-none = No programme's package has been imported yet. An administrator or analyst imports one with `linkwork observatory import FILE`, or sends it to /api/v1/observatory/packages.
+obs-region-period = Period
+obs-region-period-option = { $from } to { $to } ({ $n ->
+    [one] 1 programme
+   *[other] { $n } programmes
+})
+obs-region-group = Figure
+obs-region-region = Region
+obs-region-at-least = at least { $n }
+obs-region-not-combinable = cannot be combined
+obs-region-link = Compare programmes
+obs-publish-link = Download this programme's package for the period (FHIR)
+obs-group-count = Count
+obs-group-proportion = Share
+obs-group-median = Median
+obs-group-p90 = 90th centile
+obs-group-mean = Average
+obs-group-distribution = Count
 obs-excluded = Left out of breakdowns by who people are: { $withdrawn } referrals whose person withdrew consent to evaluation, { $unrecorded } with no consent to evaluation recorded.
 obs-stage-all = Received
 obs-stage-contacted = Contacted

@@ -796,6 +796,26 @@ obs-categories = { $n ->
 obs-by-period = { $title }, por periodo
 obs-rule = Las cifras de 1 a { $max } se ocultan y las demás se redondean al { $round } más cercano.
 obs-as-of = Cifras tal como estaban el { $time }.
+obs-region-title = Programas comparados
+obs-region-intro = Las cifras publicadas por cada programa, ya protegidas por su propio control de divulgación, una al lado de otra. Las cifras de la región se calculan a partir de lo publicado, nunca de los registros de nadie: los recuentos se suman, los porcentajes se calculan de nuevo con los números sumados y las medias se ponderan por cuántas personas abarca cada una.
+obs-region-none = Aún no se ha importado el paquete de ningún programa. Un administrador o analista importa uno con `linkwork observatory import ARCHIVO`, o lo envía a /api/v1/observatory/packages.
+obs-region-period = Período
+obs-region-period-option = { $from } a { $to } ({ $n ->
+    [one] 1 programa
+   *[other] { $n } programas
+})
+obs-region-group = Cifra
+obs-region-region = Región
+obs-region-at-least = al menos { $n }
+obs-region-not-combinable = no se puede combinar
+obs-region-link = Comparar programas
+obs-publish-link = Descargar el paquete de este programa para el período (FHIR)
+obs-group-count = Recuento
+obs-group-proportion = Proporción
+obs-group-median = Mediana
+obs-group-p90 = Percentil 90
+obs-group-mean = Media
+obs-group-distribution = Recuento
 obs-excluded = Excluidas de los desgloses por características personales: { $withdrawn } referencias cuya persona retiró el consentimiento para evaluación, { $unrecorded } sin consentimiento para evaluación registrado.
 obs-stage-all = Recibidas
 obs-stage-contacted = Contactadas

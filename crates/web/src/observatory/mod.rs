@@ -1,10 +1,11 @@
-//! The observatory in the web layer: the indicators API (`api`) and the analysts' dashboard
-//! (`pages`). Both ask the same [`run`], which checks the caller may read aggregates, loads the
+//! The observatory in the web layer: the indicators API (`api`), the analysts' dashboard
+//! (`pages`), and packages published and compared across programmes (`package`). Both ask the same [`run`], which checks the caller may read aggregates, loads the
 //! de-identified facts through the store (audited), and evaluates with the domain's engine, so
 //! every output — page, CSV, JSON — is the engine's protected result and nothing else.
 
 pub mod api;
 pub mod csv_out;
+pub mod package;
 pub mod pages;
 
 use chrono::{Datelike, NaiveDate};
