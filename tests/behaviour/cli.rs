@@ -256,3 +256,28 @@ fn a_programme_publishes_a_package_and_a_region_imports_it_from_the_command_line
     assert_eq!(listed.lines().count(), 1, "one package kept: {listed}");
     assert!(listed.starts_with("2025-01-01 to 2025-12-31  Linkwork"), "{listed}");
 }
+
+/// An administrator loads a programme's own indicator from a file; it is listed beside the
+/// shipped ones, and a broken one is refused with its reasons.
+#[test]
+fn an_administrator_loads_an_indicator_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut def: serde_json::Value = serde_json::from_str(linkwork_domain::observatory::definition::BUILT_IN[0].1).unwrap();
+    def["id"] = serde_json::json!("referrals-again");
+    let file = dir.path().join("mine.json");
+    std::fs::write(&file, def.to_string()).unwrap();
+    let out = run(&["indicator", "load", file.to_str().unwrap()], dir.path());
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Loaded referrals-again version 1.0.0"));
+    let out = run(&["indicator", "list"], dir.path());
+    let listed = String::from_utf8_lossy(&out.stdout);
+    assert!(listed.lines().any(|l| l.starts_with("referrals-again") && l.contains("loaded")), "{listed}");
+    assert!(listed.lines().any(|l| l.starts_with("pathway-funnel") && l.contains("shipped")), "{listed}");
+    def["breakdowns"] = serde_json::json!(["sex", "sex"]);
+    def["version"] = serde_json::json!("2");
+    std::fs::write(&file, def.to_string()).unwrap();
+    let out = run(&["indicator", "load", file.to_str().unwrap()], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("was refused") && err.contains("breakdowns[1]"), "{err}");
+}

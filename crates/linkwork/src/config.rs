@@ -42,7 +42,8 @@ pub struct Config {
     pub outcomes: OutcomeSettings,
     /// The indicators' disclosure control, age bands, targets and area populations
     /// (`[observatory]`: `suppress_max`, `round_to`, `age_bands`, `contact_target_working_days`,
-    /// `adherence_sessions`, `cache_seconds`, `[observatory.area_populations]`, `[observatory.zones]`).
+    /// `adherence_sessions`, `cache_seconds`, `programme_id`, `programme_name`, `[observatory.area_populations]`,
+    /// `[observatory.zones]`).
     pub observatory: ObservatorySettings,
 }
 

@@ -6,6 +6,7 @@ mod demo_caseload;
 mod export;
 mod gen;
 mod import;
+mod indicators;
 mod instruments;
 mod observatory;
 mod serve;
@@ -81,6 +82,9 @@ enum Command {
     /// Load and list screening and outcome instruments
     #[command(subcommand)]
     Instrument(instruments::InstrumentCommand),
+    /// Load and list the observatory's indicator definitions
+    #[command(subcommand)]
+    Indicator(indicators::IndicatorCommand),
     /// Publish this programme's indicator package; import and list other programmes' packages
     #[command(subcommand)]
     Observatory(observatory::ObservatoryCommand),
@@ -147,6 +151,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<std::process::E
         Command::User(cmd) => users::run(&config, cmd).await.map(|_| ExitCode::SUCCESS),
         Command::Audit(cmd) => users::audit(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Command::Instrument(cmd) => instruments::run(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
+        Command::Indicator(cmd) => indicators::run(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Command::Observatory(cmd) => observatory::run(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
     }
 }

@@ -85,7 +85,7 @@ pub async fn run(config: &Config, cmd: ObservatoryCommand) -> anyhow::Result<boo
                         continue;
                     }
                 };
-                match package::check(&st, &bundle) {
+                match package::check(&st, &bundle).await.map_err(problem_text)? {
                     Err(problems) => {
                         eprintln!("{name} was refused:");
                         for p in problems {

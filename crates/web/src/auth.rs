@@ -131,6 +131,7 @@ fn describe(action: Action) -> &'static str {
         Action::ReadAggregates => "reading indicators",
         Action::ManageInstruments => "loading screening and outcome instruments",
         Action::ImportPackages => "importing programmes' observatory packages",
+        Action::ManageIndicators => "loading indicator definitions",
     }
 }
 

@@ -76,13 +76,15 @@ pub struct AppState {
     pub i18n: std::sync::Arc<i18n::Catalog>,
     /// The observatory's facts as last loaded (see `observatory::facts`).
     pub observatory_cache: std::sync::Arc<observatory::FactsCache>,
+    /// The indicator definitions as last read (see `observatory::catalogue`).
+    pub indicators: std::sync::Arc<observatory::catalogue::CatalogueCache>,
 }
 
 impl AppState {
     pub fn new(directory: Directory, config: WebConfig) -> AppState {
         // The resources are compiled in and checked by unit tests: failing here is a build bug.
         let catalog = i18n::Catalog::load(config.pseudo_language).expect("the translation resources parse");
-        AppState { directory, config, i18n: std::sync::Arc::new(catalog), observatory_cache: Default::default() }
+        AppState { directory, config, i18n: std::sync::Arc::new(catalog), observatory_cache: Default::default(), indicators: Default::default() }
     }
 
     pub fn store(&self) -> &linkwork_store::Store {

@@ -41,6 +41,7 @@ impl Modify for Bearer {
         measures_api::get_response, measures_api::update_response, measures_api::response_observations,
         measures_api::person_needs, measures_api::decide_need, measures_api::outcomes, measures_api::matches,
         observatory::list_indicators, observatory::get_indicator, observatory::get_measure,
+        crate::observatory::catalogue::post_indicator,
         package::get_package, package::post_package, package::list_packages, package::get_region,
     )
 )]

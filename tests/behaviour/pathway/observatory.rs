@@ -387,7 +387,67 @@ async fn a_change_is_counted_in_the_next_answer(db: TestDb) {
     assert_eq!(reads, 3, "each answer is audited, cached or not: {audit:#}");
 }
 
+/// An administrator loads a programme's own indicator beside the shipped ones; it is listed and
+/// evaluated like them, the same definition again changes nothing, a changed one under the same
+/// version is refused (a new version replaces it as the one evaluated), and a broken one is
+/// refused with every reason.
+async fn an_administrator_loads_an_indicator_and_it_never_changes(db: TestDb) {
+    let exact: linkwork_domain::observatory::ObservatorySettings =
+        serde_json::from_value(json!({ "suppress_max": 0, "round_to": 1 })).unwrap();
+    let w = World::with_config(db, linkwork_web::WebConfig { observatory: exact, ..linkwork_web::WebConfig::default() }).await;
+    seed(&w).await;
+    let text = |en: &str| json!({ "en": en, "es": format!("{en} (es)"), "lo": format!("{en} (lo)") });
+    let def = json!({
+        "id": "people-assessed", "version": "1.0.0",
+        "title": text("People assessed"), "description": text("Referrals that reached a what-matters conversation."),
+        "population": "episodes", "where": "assessed", "aggregate": { "kind": "count" },
+        "unit": "referrals", "breakdowns": ["period", "sex"], "consent": "none"
+    });
+    assert_eq!(w.analyst.post("/api/v1/indicators", def.clone()).await.status, 403, "analysts read indicators; administrators load them");
+    let r = w.admin.post("/api/v1/indicators", def.clone()).await;
+    assert_eq!(r.status, 201, "{:#}", r.body);
+    assert_eq!(w.admin.post("/api/v1/indicators", def.clone()).await.status, 200, "the same definition again changes nothing");
+    let list = w.analyst.read("/api/v1/indicators").await;
+    assert!(list.as_array().unwrap().iter().any(|d| d["id"] == "people-assessed" && d["title"]["lo"] == "People assessed (lo)"), "{list:#}");
+    // 8 of the 12 seeded referrals were assessed; by sex (an equity breakdown) persons 0 and 1,
+    // without consent to evaluation, are left out: women 2, 4, 6 and men 3, 5, 7.
+    let e = w.analyst.read("/api/v1/indicators/people-assessed?from=2025-01-01").await;
+    assert_eq!(total(&e)["count"], 8, "{e:#}");
+    let e = w.analyst.read("/api/v1/indicators/people-assessed?from=2025-01-01&breakdown=sex").await;
+    assert_eq!((cell(&e, &["female"])["count"].as_u64(), cell(&e, &["male"])["count"].as_u64()), (Some(3), Some(3)), "{e:#}");
+    assert_eq!(e["excluded"].as_array().unwrap().iter().map(|x| x["count"].as_u64().unwrap()).sum::<u64>(), 2);
+
+    let mut changed = def.clone();
+    changed["where"] = json!("open");
+    let r = w.admin.post("/api/v1/indicators", changed.clone()).await;
+    assert_eq!(r.status, 409, "a loaded definition never changes: {:#}", r.body);
+    assert!(s(&r.body["detail"]).contains("new version"), "{:#}", r.body);
+    changed["version"] = json!("1.1.0");
+    assert_eq!(w.admin.post("/api/v1/indicators", changed).await.status, 201);
+    let e = w.analyst.read("/api/v1/indicators/people-assessed?from=2025-01-01").await;
+    assert_eq!((s(&e["version"]), total(&e)["count"].as_u64()), ("1.1.0", Some(12)), "the new version is the one evaluated: {e:#}");
+    assert_eq!(s(&w.analyst.read("/api/v1/indicators/people-assessed/measure").await["version"]), "1.1.0");
+
+    let mut shipped: Value = serde_json::from_str(linkwork_domain::observatory::definition::BUILT_IN[0].1).unwrap();
+    shipped["description"]["en"] = json!("Something else");
+    assert_eq!(w.admin.post("/api/v1/indicators", shipped).await.status, 409, "a shipped version is not redefined");
+
+    let mut broken = def.clone();
+    broken["id"] = json!("Not An Id");
+    broken["breakdowns"] = json!(["sex", "sex"]);
+    broken["title"] = json!({ "en": "Only English" });
+    let r = w.admin.post("/api/v1/indicators", broken).await;
+    assert_eq!(r.status, 422, "{:#}", r.body);
+    let fields: Vec<&str> = r.body["errors"].as_array().unwrap().iter().map(|e| s(&e["field"])).collect();
+    assert!(fields.len() >= 2 && fields.iter().any(|f| f.starts_with("breakdowns")), "every reason, each with its field: {:#}", r.body);
+
+    let audit = w.admin.read("/api/v1/audit?entity=indicator_definition&per_page=100").await;
+    let loads: Vec<&str> = audit["contents"].as_array().unwrap().iter().map(|e| s(&e["entity_id"])).collect();
+    assert_eq!(loads, ["people-assessed|1.1.0", "people-assessed|1.0.0"], "{audit:#}");
+}
+
 on_both_databases!(
+    an_administrator_loads_an_indicator_and_it_never_changes,
     a_change_is_counted_in_the_next_answer,
     indicators_match_independent_counts,
     small_cells_are_suppressed_and_only_aggregates_are_readable,

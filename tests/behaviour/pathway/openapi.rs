@@ -57,7 +57,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/proposed-needs/{id}", &["post"]),
     ("/api/v1/people/{id}/outcomes", &["get"]),
     ("/api/v1/episodes/{id}/matches", &["get"]),
-    ("/api/v1/indicators", &["get"]),
+    ("/api/v1/indicators", &["get", "post"]),
     ("/api/v1/indicators/{id}", &["get"]),
     ("/api/v1/indicators/{id}/measure", &["get"]),
     ("/api/v1/observatory/package", &["get"]),

@@ -6,7 +6,7 @@
 //! withheld a count, the region's sum is only a lower bound and says so.
 //!
 //! The published counts were rounded by each publisher's disclosure control, so the region's
-//! figures carry that rounding too (a sum of five counts rounded to 5 may be out by up to 12).
+//! figures carry that rounding too (a sum of five counts rounded to 5 may be out by up to 10).
 
 use serde::Serialize;
 

@@ -41,10 +41,12 @@ pub enum Action {
     ManageInstruments,
     /// Import other programmes' published observatory packages (a regional observatory).
     ImportPackages,
+    /// Load indicator definitions beside the shipped ones.
+    ManageIndicators,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::CreateReferral,
@@ -60,6 +62,7 @@ impl Action {
         Action::ReadAggregates,
         Action::ManageInstruments,
         Action::ImportPackages,
+        Action::ManageIndicators,
     ];
 }
 
@@ -67,7 +70,7 @@ impl Action {
 pub fn role_permits(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
-        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates | ManageInstruments | ImportPackages),
+        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates | ManageInstruments | ImportPackages | ManageIndicators),
         Role::Referrer => matches!(action, CreateReferral | ReadOwnReferrals),
         Role::LinkWorker => matches!(
             action,

@@ -21,7 +21,7 @@ use crate::{Db, Store};
 const READS: &[&str] = &[
     "audit", "due_follow_ups", "export_person", "get_episode", "get_onward", "get_person", "get_response", "get_shared", "inbox",
     "list_consents", "list_episodes", "list_notes", "mark_read", "person_needs", "person_responses", "referrals_by", "search_people",
-    "verify_audit", "touch_credential", "record_sign_in_failure", "clear_sign_in_failures", "import_package",
+    "verify_audit", "touch_credential", "record_sign_in_failure", "clear_sign_in_failures", "import_package", "load_indicator",
 ];
 
 fn changed(store: &Store, op: &str) {
@@ -299,7 +299,16 @@ impl Store {
         tx!(self, erase_person(a, id))
     }
 
-    // A regional observatory's packages ---------------------------------------------------------
+    // The observatory's definitions and a regional observatory's packages ----------------------
+
+    /// Keeps a checked indicator definition; answers whether it was new.
+    pub async fn load_indicator(&self, a: &Actor, id: &str, version: &str, definition: &str) -> PResult<bool> {
+        tx!(self, load_indicator(a, id, version, definition))
+    }
+    /// The loaded (not shipped) definitions' canonical JSON, in the order loaded.
+    pub async fn list_indicator_definitions(&self) -> PResult<Vec<String>> {
+        read!(self, list_indicator_definitions())
+    }
 
     /// Keeps a checked package; answers whether it was new (the same content again is not).
     pub async fn import_package(&self, a: &Actor, p: &NewPackage) -> PResult<(PackageRecord, bool)> {

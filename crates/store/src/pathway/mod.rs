@@ -47,7 +47,7 @@ mod sq {
     const IS_PG: bool = false;
     include!("ops.rs");
     include!("measures_ops.rs");
-    include!("packages_ops.rs");
+    include!("observatory_ops.rs");
 }
 
 /// The PostgreSQL copy of the operations.
@@ -57,7 +57,7 @@ mod pg {
     const IS_PG: bool = true;
     include!("ops.rs");
     include!("measures_ops.rs");
-    include!("packages_ops.rs");
+    include!("observatory_ops.rs");
 }
 
 /// Why a pathway operation did not happen, in terms the web layer maps to problem details.

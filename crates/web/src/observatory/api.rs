@@ -12,14 +12,14 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
 
-use super::{catalogue, csv_out, facts, find, run, Params};
+use super::{catalogue, csv_out, facts, run, Params};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/api/v1/indicators", get(list_indicators))
+        .route("/api/v1/indicators", get(list_indicators).post(super::catalogue::post_indicator))
         .route("/api/v1/indicators/{id}", get(get_indicator))
         .route("/api/v1/indicators/{id}/measure", get(get_measure))
 }
@@ -46,7 +46,7 @@ pub struct IndicatorSummary {
     pub definition: serde_json::Value,
 }
 
-fn summary(d: &IndicatorDef) -> IndicatorSummary {
+pub(super) fn summary(d: &IndicatorDef) -> IndicatorSummary {
     IndicatorSummary {
         id: d.id.clone(),
         version: d.version.clone(),
@@ -72,9 +72,9 @@ fn summary(d: &IndicatorDef) -> IndicatorSummary {
 #[utoipa::path(get, path = "/api/v1/indicators", tag = "observatory",
     responses((status = 200, body = [IndicatorSummary]), (status = 401, description = "Not signed in", content_type = "application/problem+json"), (status = 403, description = "The role may not read aggregates", content_type = "application/problem+json")),
     security(("bearer" = [])))]
-pub async fn list_indicators(caller: Caller) -> ApiResult<Json<Vec<IndicatorSummary>>> {
+pub async fn list_indicators(State(state): State<AppState>, caller: Caller) -> ApiResult<Json<Vec<IndicatorSummary>>> {
     caller.may(Action::ReadAggregates)?;
-    Ok(Json(catalogue().iter().map(summary).collect()))
+    Ok(Json(catalogue(&state).await?.current.iter().map(summary).collect()))
 }
 
 /// An indicator's definition as a FHIR R4 `Measure` (`application/fhir+json`).
@@ -85,9 +85,9 @@ pub async fn list_indicators(caller: Caller) -> ApiResult<Json<Vec<IndicatorSumm
         (status = 403, description = "The role may not read aggregates", content_type = "application/problem+json"),
         (status = 404, description = "No such indicator", content_type = "application/problem+json")),
     security(("bearer" = [])))]
-pub async fn get_measure(caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn get_measure(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
     caller.may(Action::ReadAggregates)?;
-    Ok(fhir_json(linkwork_fhir::measure::measure(find(&id)?)))
+    Ok(fhir_json(linkwork_fhir::measure::measure(catalogue(&state).await?.find(&id)?)))
 }
 
 fn fhir_json(v: serde_json::Value) -> Response {
@@ -112,7 +112,8 @@ pub async fn get_indicator(
     Query(p): Query<Params>,
 ) -> ApiResult<Response> {
     let a = caller.may(Action::ReadAggregates)?;
-    let def = find(&id)?;
+    let cat = catalogue(&state).await?;
+    let def = cat.find(&id)?;
     let req = p.request(def, crate::api_v1::today())?;
     let format = match p.format.as_deref().map(str::trim) {
         None | Some("") | Some("json") => "json",

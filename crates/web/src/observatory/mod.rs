@@ -4,13 +4,14 @@
 //! every output — page, CSV, JSON — is the engine's protected result and nothing else.
 
 pub mod api;
+pub mod catalogue;
 pub mod csv_out;
 pub mod package;
 pub mod pages;
 
 use chrono::{Datelike, NaiveDate};
 use linkwork_domain::instrument::{change, Better, Instrument};
-use linkwork_domain::observatory::definition::{self, IndicatorDef};
+use linkwork_domain::observatory::definition::IndicatorDef;
 use linkwork_domain::observatory::Dimension;
 use linkwork_domain::observatory::{
     evaluate, Evaluation, Facts, Filters, Granularity, ObservatorySettings, Request,
@@ -21,18 +22,7 @@ use std::sync::Arc;
 use crate::error::{ApiError, ApiResult};
 use crate::AppState;
 
-/// The indicators this deployment offers: the shipped set.
-pub fn catalogue() -> &'static [IndicatorDef] {
-    static ALL: std::sync::OnceLock<Vec<IndicatorDef>> = std::sync::OnceLock::new();
-    ALL.get_or_init(definition::built_in)
-}
-
-pub fn find(id: &str) -> ApiResult<&'static IndicatorDef> {
-    catalogue()
-        .iter()
-        .find(|d| d.id == id)
-        .ok_or_else(|| ApiError::not_found(format!("indicator '{id}'")))
-}
+pub use catalogue::{catalogue, Catalogue};
 
 /// The settings in force: the configured ones, with the code list's groups and the safe caseload.
 pub fn settings(state: &AppState) -> ObservatorySettings {

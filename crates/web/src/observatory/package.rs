@@ -70,10 +70,12 @@ pub async fn publish(state: &AppState, a: &Actor, period: &PeriodParams) -> ApiR
     let today = crate::api_v1::today();
     let params = Params { from: period.from.clone(), to: period.to.clone(), ..Params::default() };
     // The period is checked once, against the funnel, as every indicator takes the same one.
-    let first = params.request(super::find("pathway-funnel")?, today)?;
+    let cat = catalogue(state).await?;
+    let first = params.request(cat.find("pathway-funnel")?, today)?;
     let f = facts(state, a, "publish an observatory package", first.to).await?;
     let s = settings(state);
-    let evaluated: Vec<_> = catalogue()
+    let evaluated: Vec<_> = cat
+        .current
         .iter()
         .map(|def| {
             let breakdowns = if def.breakdowns.contains(&Dimension::Period) { vec![Dimension::Period] } else { vec![] };
@@ -86,9 +88,11 @@ pub async fn publish(state: &AppState, a: &Actor, period: &PeriodParams) -> ApiR
     Ok(linkwork_fhir::package::package(&programme(state), &refs, &now))
 }
 
-/// A package checked against this observatory's indicators and disclosure rule.
-pub fn check(state: &AppState, bundle: &serde_json::Value) -> Result<linkwork_fhir::package::Package, Vec<Problem>> {
-    linkwork_fhir::package::check(bundle, catalogue(), state.config.observatory.rule())
+/// A package checked against every indicator version this observatory knows and its disclosure
+/// rule: the package, or every reason it is refused.
+pub async fn check(state: &AppState, bundle: &serde_json::Value) -> ApiResult<Result<linkwork_fhir::package::Package, Vec<Problem>>> {
+    let cat = catalogue(state).await?;
+    Ok(linkwork_fhir::package::check(bundle, &cat.known, state.config.observatory.rule()))
 }
 
 /// Keeps a checked package; answers whether it was new.
@@ -139,7 +143,7 @@ pub async fn get_package(State(state): State<AppState>, caller: Caller, Query(p)
     security(("bearer" = [])))]
 pub async fn post_package(State(state): State<AppState>, caller: Caller, Body(bundle): Body<serde_json::Value>) -> ApiResult<Response> {
     let a = caller.may(Action::ImportPackages)?;
-    let p = check(&state, &bundle).map_err(refused)?;
+    let p = check(&state, &bundle).await?.map_err(refused)?;
     let (rec, new) = keep(&state, &a, &p, &bundle).await?;
     Ok((if new { StatusCode::CREATED } else { StatusCode::OK }, Json(rec)).into_response())
 }
@@ -221,14 +225,16 @@ pub async fn region(state: &AppState, a: &Actor, period: &PeriodParams) -> ApiRe
             }
         }
     }
+    let cat = catalogue(state).await?;
     let results: Vec<Vec<PublishedResult>> = programmes
         .iter()
         .map(|p| {
             let bundle: serde_json::Value = serde_json::from_str(&p.bundle).unwrap_or_default();
-            linkwork_fhir::package::results(&bundle, catalogue())
+            linkwork_fhir::package::results(&bundle, &cat.known)
         })
         .collect();
-    let indicators = catalogue()
+    let indicators = cat
+        .known
         .iter()
         .filter_map(|def| {
             let each: Vec<Option<PublishedResult>> =
@@ -331,6 +337,7 @@ async fn region_page(State(state): State<AppState>, page: Page, Query(q): Query<
         None => PeriodParams::default(),
     };
     let v = region(&state, &a, &p).await?;
+    let cat = catalogue(&state).await?;
     let chosen = (v.from.clone().unwrap_or_default(), v.to.clone().unwrap_or_default());
     let periods = v
         .periods
@@ -344,7 +351,7 @@ async fn region_page(State(state): State<AppState>, page: Page, Query(q): Query<
         .indicators
         .iter()
         .filter_map(|ind| {
-            let def = catalogue().iter().find(|d| d.id == ind.id)?;
+            let def = cat.known.iter().find(|d| d.id == ind.id && d.version == ind.version)?;
             let rows = ind
                 .region
                 .iter()

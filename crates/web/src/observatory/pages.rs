@@ -11,7 +11,7 @@ use axum::Router;
 use linkwork_domain::observatory::{Evaluation, IndicatorDef, Values};
 use linkwork_domain::pathway::access::Action;
 
-use super::{catalogue, facts, find, run, Params};
+use super::{catalogue, facts, run, Params};
 use crate::i18n::Tr;
 use crate::ui::{render, Chrome, Page, PageResult};
 use crate::AppState;
@@ -347,7 +347,8 @@ async fn dashboard(
 ) -> PageResult {
     let (_, a) = page.may(Action::ReadAggregates)?;
     let t = page.t().clone();
-    let funnel_def = find("pathway-funnel")?;
+    let cat = catalogue(&state).await?;
+    let funnel_def = cat.find("pathway-funnel")?;
     let req = p.request(funnel_def, crate::api_v1::today())?;
     let f = facts(&state, &a, "GET /observatory", req.to).await?;
     let plain = linkwork_domain::observatory::Request {
@@ -360,7 +361,7 @@ async fn dashboard(
     if let Some(ch) = chart(&t, "funnel", title, &funnel) {
         charts.push((ch, table(&t, funnel_def, &funnel)));
     }
-    let received = find("referrals-received")?;
+    let received = cat.find("referrals-received")?;
     let by_period = linkwork_domain::observatory::Request {
         breakdowns: vec![linkwork_domain::observatory::Dimension::Period],
         ..req.clone()
@@ -372,7 +373,7 @@ async fn dashboard(
     }
     let mut headlines = vec![];
     let mut excluded = String::new();
-    for def in catalogue() {
+    for def in &cat.current {
         let e = run(&state, def, &f, &plain);
         let value = match e.kind.as_str() {
             "stages" | "distribution" => t.t1(
@@ -434,7 +435,8 @@ async fn indicator(
 ) -> PageResult {
     let (_, a) = page.may(Action::ReadAggregates)?;
     let t = page.t().clone();
-    let def = find(&id)?;
+    let cat = catalogue(&state).await?;
+    let def = cat.find(&id)?;
     let req = p.request(def, crate::api_v1::today())?;
     let f = facts(
         &state,

@@ -1,5 +1,40 @@
-// A regional observatory's imported packages' SQL, compiled twice like ops.rs (included after
-// it, so it shares its helpers: `audit`, `now`, `new_id`).
+// The observatory's SQL, compiled twice like ops.rs (included after it, so it shares its
+// helpers: `audit`, `now`, `new_id`): indicator definitions loaded beside the shipped ones, and a
+// regional observatory's imported packages.
+
+/// Keeps a definition (checked by the caller, in canonical JSON). The same id and version again is
+/// accepted only with the same definition: a changed indicator needs a new version, or results
+/// published under the old one would no longer say what they counted.
+pub(super) async fn load_indicator(c: &mut Conn, a: &Actor, id: &str, version: &str, definition: &str) -> PResult<bool> {
+    let existing: Option<String> = sqlx::query_scalar("SELECT definition FROM indicator_definition WHERE id = $1 AND version = $2")
+        .bind(id)
+        .bind(version)
+        .fetch_optional(&mut *c)
+        .await?;
+    if let Some(d) = existing {
+        if d == definition {
+            return Ok(false);
+        }
+        return Err(PathwayError::Conflict(format!(
+            "{id} version {version} is already loaded with a different definition; give the changed one a new version"
+        )));
+    }
+    sqlx::query("INSERT INTO indicator_definition (id, version, definition, loaded_at, loaded_by) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(version)
+        .bind(definition)
+        .bind(now())
+        .bind(&a.user_id)
+        .execute(&mut *c)
+        .await?;
+    audit(c, a, "load", "indicator_definition", Some(&format!("{id}|{version}")), None).await?;
+    Ok(true)
+}
+
+/// Every loaded definition's canonical JSON, in the order loaded.
+pub(super) async fn list_indicator_definitions(c: &mut Conn) -> PResult<Vec<String>> {
+    Ok(sqlx::query_scalar("SELECT definition FROM indicator_definition ORDER BY loaded_at, id, version").fetch_all(&mut *c).await?)
+}
 
 fn package_from(r: &DbRow) -> PResult<PackageRecord> {
     Ok(PackageRecord {
