@@ -185,6 +185,21 @@ fn the_first_start_creates_the_administrator_and_prints_its_password_once() {
             .status()
     });
     assert_eq!(status, 201, "the printed password signs in");
+    // The observatory's facts are loaded as the server starts (so the first analyst does not
+    // wait), as a read the audit log records as the system's.
+    let warmed = rt.block_on(async {
+        let http = reqwest::Client::new();
+        let token: serde_json::Value = http.post(format!("{url}/api/v1/auth/token")).json(&serde_json::json!({ "username": "admin", "password": password })).send().await.unwrap().json().await.unwrap();
+        for _ in 0..50 {
+            let audit: serde_json::Value = http.get(format!("{url}/api/v1/audit?entity=indicator")).bearer_auth(token["token"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();
+            if audit["contents"].as_array().is_some_and(|a| a.iter().any(|e| e["actor_role"] == "system" && e["entity_id"] == "warm-up at start")) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        false
+    });
+    assert!(warmed, "the start loads the observatory's facts, audited");
     child.kill().unwrap();
     child.wait().unwrap();
     // A second start creates nobody and prints no password.

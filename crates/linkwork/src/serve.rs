@@ -23,6 +23,8 @@ async fn start(config: &Config) -> anyhow::Result<(linkwork_web::Server, AppStat
     crate::users::first_run_admin(&state).await?;
     linkwork_web::measures_api::ensure_built_in(state.store()).await?;
     let server = linkwork_web::serve(config.listen, state.clone()).await?;
+    let warming = state.clone();
+    tokio::spawn(async move { linkwork_web::observatory::warm(&warming).await });
     Ok((server, state))
 }
 

@@ -301,6 +301,27 @@ async fn small_cells_are_suppressed_and_only_aggregates_are_readable(db: TestDb)
     );
 }
 
+/// Writes FHIR resources to files and validates them with fhir.resources (an implementation
+/// independent of Linkwork's); answers the files, for further checks, or None without the tool.
+pub(super) fn validated_as_fhir(resources: &[&Value]) -> Option<(tempfile::TempDir, Vec<std::path::PathBuf>)> {
+    if !crate::instruments::validator_available() {
+        return None;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = vec![];
+    for (i, res) in resources.iter().enumerate() {
+        let p = dir.path().join(format!("{i}-{}.json", s(&res["resourceType"])));
+        std::fs::write(&p, res.to_string()).unwrap();
+        files.push(p);
+    }
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fhir/validate.py");
+    let out = std::process::Command::new("python3").arg(&script).args(&files).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "invalid FHIR:\n{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(text.lines().filter(|l| l.starts_with("valid")).count(), files.len(), "{text}");
+    Some((dir, files))
+}
+
 /// Every indicator as a FHIR R4 Measure, and its result with a breakdown as a MeasureReport, each
 /// validated by an independent FHIR implementation; withheld cells say "masked", never a number.
 async fn indicators_go_out_as_fhir_measures_and_reports(db: TestDb) {
@@ -345,20 +366,8 @@ async fn indicators_go_out_as_fhir_measures_and_reports(db: TestDb) {
     assert_eq!(f["group"][1]["population"][0]["count"], 10, "8 contacted, rounded to 5");
     resources.push(r.body.clone());
     resources.push(two);
-    if crate::instruments::validator_available() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut files = vec![];
-        for (i, res) in resources.iter().enumerate() {
-            let p = dir.path().join(format!("{i}-{}.json", s(&res["resourceType"])));
-            std::fs::write(&p, res.to_string()).unwrap();
-            files.push(p);
-        }
-        let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fhir/validate.py");
-        let out = std::process::Command::new("python3").arg(&script).args(&files).output().unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "invalid FHIR:\n{text}{}", String::from_utf8_lossy(&out.stderr));
-        assert_eq!(text.lines().filter(|l| l.starts_with("valid")).count(), files.len(), "{text}");
-    }
+    let refs: Vec<&Value> = resources.iter().collect();
+    validated_as_fhir(&refs);
     assert_eq!(a.get("/api/v1/indicators/no-such/measure").await.status, 404);
     assert_eq!(w.gp.get("/api/v1/indicators/pathway-funnel/measure").await.status, 403);
 }

@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use super::observatory::seed;
+use super::observatory::{seed, validated_as_fhir};
 use super::{s, World};
 use crate::on_both_databases;
 use crate::support::TestDb;
@@ -38,20 +38,7 @@ fn rehash(bundle: &mut Value) {
 /// Validates FHIR resources with fhir.resources and recomputes each package's content hash as
 /// an outside tool would (Python's json with sorted keys and no whitespace).
 fn checked_by_python(bundles: &[&Value]) {
-    if !crate::instruments::validator_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let mut files = vec![];
-    for (i, b) in bundles.iter().enumerate() {
-        let p = dir.path().join(format!("{i}-Bundle.json"));
-        std::fs::write(&p, b.to_string()).unwrap();
-        files.push(p);
-    }
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fhir/validate.py");
-    let out = std::process::Command::new("python3").arg(&script).args(&files).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "invalid FHIR:\n{text}{}", String::from_utf8_lossy(&out.stderr));
+    let Some((_dir, files)) = validated_as_fhir(bundles) else { return };
     let hash = "import hashlib, json, sys\nfor p in sys.argv[1:]:\n    b = json.load(open(p, encoding='utf-8'))\n    given = b.pop('identifier')['value']\n    text = json.dumps(b, sort_keys=True, separators=(',', ':'), ensure_ascii=False)\n    print(given == hashlib.sha256(text.encode('utf-8')).hexdigest())";
     let out = std::process::Command::new("python3").arg("-c").arg(hash).args(&files).output().unwrap();
     let said = String::from_utf8_lossy(&out.stdout);

@@ -151,7 +151,8 @@ pub fn next_for(side: Side, from: TaskStatus) -> Vec<TaskStatus> {
         .into_iter()
         .filter(|to| {
             let (sides, froms) = rule(*to);
-            sides.contains(&side) && froms.contains(&from) && !(side == Side::Performer && !from.visible_to_performer())
+            // A performer cannot move a referral on from a state it is not shown.
+            sides.contains(&side) && froms.contains(&from) && (side != Side::Performer || from.visible_to_performer())
         })
         .collect()
 }

@@ -798,6 +798,7 @@ obs-rule = Counts from 1 to { $max } are hidden, and others rounded to the neare
 obs-as-of = Figures as they stood at { $time }.
 obs-region-title = Programmes compared
 obs-region-intro = Each programme's published figures, already protected by its own disclosure control, side by side. The region's figures are worked out from what was published, never from anyone's records: counts are added up, percentages worked out again from the added numbers, and averages weighted by how many people each covers.
+obs-region-rounding = Each programme rounds its counts before publishing, so the region's figures carry that rounding; "at least" means a programme withheld a small count.
 obs-region-none = No programme's package has been imported yet. An administrator or analyst imports one with `linkwork observatory import FILE`, or sends it to /api/v1/observatory/packages.
 obs-region-period = Period
 obs-region-period-option = { $from } to { $to } ({ $n ->

@@ -798,6 +798,7 @@ obs-rule = Las cifras de 1 a { $max } se ocultan y las demás se redondean al { 
 obs-as-of = Cifras tal como estaban el { $time }.
 obs-region-title = Programas comparados
 obs-region-intro = Las cifras publicadas por cada programa, ya protegidas por su propio control de divulgación, una al lado de otra. Las cifras de la región se calculan a partir de lo publicado, nunca de los registros de nadie: los recuentos se suman, los porcentajes se calculan de nuevo con los números sumados y las medias se ponderan por cuántas personas abarca cada una.
+obs-region-rounding = Cada programa redondea sus recuentos antes de publicarlos, así que las cifras de la región llevan ese redondeo; «al menos» significa que un programa ocultó un recuento pequeño.
 obs-region-none = Aún no se ha importado el paquete de ningún programa. Un administrador o analista importa uno con `linkwork observatory import ARCHIVO`, o lo envía a /api/v1/observatory/packages.
 obs-region-period = Período
 obs-region-period-option = { $from } a { $to } ({ $n ->
