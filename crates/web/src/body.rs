@@ -25,7 +25,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         }
         let bytes = Bytes::from_request(req, state).await.map_err(|e| {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::TooLarge("the body is over the 1 MiB limit".into())
+                ApiError::TooLarge("the body is over this endpoint's size limit (1 MiB; 16 MiB for observatory packages)".into())
             } else {
                 ApiError::BadRequest { detail: format!("the body could not be read: {e}"), errors: vec![] }
             }

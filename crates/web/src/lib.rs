@@ -117,7 +117,7 @@ async fn root(state: State<AppState>, headers: HeaderMap) -> Response {
 pub fn router(state: AppState) -> Router {
     let cors = CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD, Method::OPTIONS]).allow_headers(Any);
     let hsds = hsds_api::routes().route("/", get(root)).layer(cors);
-    Router::new()
+    let limited = Router::new()
         .merge(hsds)
         .merge(
             pages::routes()
@@ -133,8 +133,16 @@ pub fn router(state: AppState) -> Router {
         .merge(observatory::package::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
+        .layer(RequestBodyLimitLayer::new(1024 * 1024));
+    // A programme's package grows with its organisations and months, past the 1 MiB every other
+    // body is held to.
+    let packages = observatory::package::upload_routes()
+        .layer(axum::extract::DefaultBodyLimit::max(observatory::package::UPLOAD_LIMIT))
+        .layer(RequestBodyLimitLayer::new(observatory::package::UPLOAD_LIMIT));
+    Router::new()
+        .merge(limited)
+        .merge(packages)
         .fallback(|| async { error::ApiError::not_found("page at this address") })
-        .layer(RequestBodyLimitLayer::new(1024 * 1024))
         .layer(axum::middleware::map_response(error::problems_for_bare_errors))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))

@@ -117,10 +117,21 @@ async fn programmes_publish_and_a_region_compares_them(db: TestDb) {
     let kept = region.analyst.read("/api/v1/observatory/packages").await;
     assert_eq!(kept.as_array().unwrap().len(), 2, "nothing refused was kept: {kept:#}");
 
+    // A large programme's package (many organisations, many months) is over the 1 MiB other
+    // bodies are held to; packages may be larger. Here a package made large by a long narrative.
+    let mut large = b.clone();
+    large["entry"][0]["resource"]["text"] = json!({ "status": "generated", "div": format!("<div xmlns=\"http://www.w3.org/1999/xhtml\">{}</div>", "South Vale ".repeat(200_000)) });
+    rehash(&mut large);
+    assert!(large.to_string().len() > 2 * 1024 * 1024);
+    let r = region.analyst.post("/api/v1/observatory/packages", large).await;
+    assert_eq!(r.status, 201, "{:#}", r.body);
+    assert_eq!(region.analyst.post("/api/v1/people", json!({ "x": "y".repeat(1_100_000) })).await.status, 413, "other bodies are still held to 1 MiB");
+
     // Side by side, with the region's figures from what was published: 12 and 20 referrals were
     // published as 10 and 20 (rounded to 5), so the region has 30.
     let v = region.analyst.read("/api/v1/observatory/region").await;
     let names: Vec<&str> = v["programmes"].as_array().unwrap().iter().map(|p| s(&p["programme_name"])).collect();
+    // South Vale's larger package came later for the same period: it is the one compared.
     assert_eq!(names, ["North Vale", "South Vale"]);
     assert_eq!(group(&v, "referrals-received", "count")["populations"][0], json!({ "code": "initial-population", "count": 30, "at_least": false }));
     // Assessed: North 8 (published as 10), South 3 (withheld): the region has at least 10.
@@ -136,7 +147,7 @@ async fn programmes_publish_and_a_region_compares_them(db: TestDb) {
     // The region's reads and imports are audited.
     let audit = region.admin.read("/api/v1/audit?entity=observatory_package&per_page=100").await;
     let actions: Vec<&str> = audit["contents"].as_array().unwrap().iter().map(|e| s(&e["action"])).collect();
-    assert_eq!(actions.iter().filter(|a| **a == "import").count(), 2, "{audit:#}");
+    assert_eq!(actions.iter().filter(|a| **a == "import").count(), 3, "North, South, and South's larger package: {audit:#}");
     assert_eq!(actions.iter().filter(|a| **a == "import_again").count(), 1, "{audit:#}");
 }
 

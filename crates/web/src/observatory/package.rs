@@ -32,10 +32,15 @@ use crate::ui::{render, Chrome, Page, PageResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/observatory/package", get(get_package))
-        .route("/api/v1/observatory/packages", get(list_packages).post(post_package))
-        .route("/api/v1/observatory/region", get(get_region))
+    Router::new().route("/api/v1/observatory/package", get(get_package)).route("/api/v1/observatory/region", get(get_region))
+}
+
+/// The largest package `POST /api/v1/observatory/packages` takes.
+pub const UPLOAD_LIMIT: usize = 16 * 1024 * 1024;
+
+/// The route packages are sent to, which takes bodies up to [`UPLOAD_LIMIT`].
+pub fn upload_routes() -> Router<AppState> {
+    Router::new().route("/api/v1/observatory/packages", get(list_packages).post(post_package))
 }
 
 pub fn page_routes() -> Router<AppState> {
