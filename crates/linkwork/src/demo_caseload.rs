@@ -77,6 +77,11 @@ async fn user(st: &AppState, username: &str) -> anyhow::Result<User> {
 
 /// Loads the year unless the store already holds referrals. Returns how many people it loaded.
 pub async fn load(st: &AppState) -> anyhow::Result<usize> {
+    load_with(st, DEMO_PEOPLE, linkwork_gen::DEMO_SEED).await
+}
+
+/// Loads a year of `people` planned from `seed` (another seed: another programme's year).
+pub async fn load_with(st: &AppState, people: usize, seed: u64) -> anyhow::Result<usize> {
     let store = st.store();
     let existing: i64 = store.count_episodes().await?;
     if existing > 0 {
@@ -87,7 +92,7 @@ pub async fn load(st: &AppState) -> anyhow::Result<usize> {
     let provider_org = provider.organizations.first().map(String::as_str);
     let other_org = Actor::system("demo set-up: a community organisation's records");
     let services = targets(st, provider_org).await?;
-    let plan = linkwork_gen::caseload::plan(DEMO_PEOPLE, linkwork_gen::DEMO_SEED, chrono::Utc::now().date_naive());
+    let plan = linkwork_gen::caseload::plan(people, seed, chrono::Utc::now().date_naive());
     let bar = ProgressBar::new(plan.len() as u64).with_style(
         ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}").expect("a valid template").progress_chars("=> "),
     );

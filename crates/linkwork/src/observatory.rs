@@ -49,7 +49,7 @@ pub async fn run(config: &Config, cmd: ObservatoryCommand) -> anyhow::Result<boo
             let bundle = package::publish(&st, &a, &package::PeriodParams { from, to }).await.map_err(problem_text);
             spinner.finish_and_clear();
             let bundle = bundle?;
-            let text = serde_json::to_string_pretty(&bundle)?;
+            let text = serde_json::to_string(&bundle)?;
             let reports = bundle["entry"].as_array().map_or(0, |e| e.iter().filter(|x| x["resource"]["resourceType"] == "MeasureReport").count());
             match &output {
                 Some(path) => std::fs::write(path, &text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?,

@@ -35,6 +35,43 @@ pub async fn serve(config: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The demo as a regional observatory too: a made-up neighbouring programme (Riverside, its own
+/// database under the demo's data directory, with a year planned from another seed) publishes its
+/// package, and the demo imports it and its own, so the analyst can compare them at
+/// `/observatory/region`, exactly as a region imports packages sent by programmes.
+async fn neighbour(config: &Config, st: &AppState) -> anyhow::Result<()> {
+    use linkwork_web::observatory::package;
+    if !st.store().list_packages().await?.is_empty() {
+        return Ok(());
+    }
+    let dir = config.data_dir.join("neighbour");
+    std::fs::create_dir_all(&dir)?;
+    let store = linkwork_store::Store::open(&format!("sqlite:{}", dir.join("linkwork.db").display())).await?;
+    if store.count("service").await? == 0 {
+        store.write_batch(&linkwork_gen::demo()).await?;
+    }
+    let mut wc = web_config(config);
+    wc.observatory.programme_id = Some("riverside".into());
+    wc.observatory.programme_name = Some("Riverside (a made-up neighbour)".into());
+    let other = AppState::new(Directory::new(store.clone(), None)?, wc);
+    linkwork_web::measures_api::ensure_built_in(other.store()).await?;
+    crate::users::demo_accounts(&other).await?;
+    crate::demo_caseload::load_with(&other, 150, linkwork_gen::DEMO_SEED + 1).await?;
+    let a = linkwork_store::pathway::Actor::system("demo set-up: programmes publish their packages to the region");
+    let period = package::PeriodParams::default();
+    let mut imported = vec![];
+    for (from, bundle) in [("Riverside", package::publish(&other, &a, &period).await), ("the demo", package::publish(st, &a, &period).await)] {
+        let bundle = bundle.map_err(crate::users::problem_text)?;
+        let p = package::check(st, &bundle).await.map_err(crate::users::problem_text)?;
+        let p = p.map_err(|problems| anyhow::anyhow!("{from}'s package was refused: {problems:?}"))?;
+        package::keep(st, &a, &p, &bundle).await.map_err(crate::users::problem_text)?;
+        imported.push(p.programme.name);
+    }
+    store.close().await;
+    eprintln!("Imported the packages of {} to compare at /observatory/region.", imported.join(" and "));
+    Ok(())
+}
+
 pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
     let store = crate::open_store(config).await?;
     if reload || store.count("service").await? == 0 {
@@ -52,6 +89,7 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
         if loaded > 0 {
             eprintln!("Loaded a year of {loaded} referrals for the link worker, the provider and the analyst to see.");
         }
+        neighbour(config, &st).await?;
         accounts
     };
     store.close().await;
@@ -61,6 +99,7 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
     println!("Linkwork demo is running at {url}");
     println!("  Sign in:           {url}login");
     println!("  Directory search:  {url}directory");
+    println!("  Observatory:       {url}observatory (programmes compared: {url}observatory/region)");
     println!("  HSDS API:          {url}services");
     println!("  API (OpenAPI):     {url}api/openapi.json");
     println!("  Demo accounts, all with the password '{}':", crate::users::DEMO_PASSWORD);
