@@ -6,6 +6,15 @@
 use linkwork_domain::instrument::{built_in, score, Answer, Answers, Instrument, ItemKind, SWEMWBS};
 use linkwork_fhir::{observations, questionnaire, questionnaire_response, Response};
 
+/// Validates FHIR resource files with fhir.resources (`fhir/validate.py`); fails on any invalid.
+pub fn validate_files(files: &[std::path::PathBuf]) {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fhir/validate.py");
+    let out = std::process::Command::new("python3").arg(&script).args(files).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "invalid FHIR:\n{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(text.lines().filter(|l| l.starts_with("valid")).count(), files.len(), "{text}");
+}
+
 pub fn validator_available() -> bool {
     let ok = std::process::Command::new("python3").args(["-c", "import fhir.resources.R4B"]).output().map(|o| o.status.success()).unwrap_or(false);
     if !ok && std::env::var("LINKWORK_REQUIRE_TOOLS").is_ok() {
@@ -62,10 +71,6 @@ fn every_exported_questionnaire_response_and_observation_validates() {
             files.push(p);
         }
     }
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fhir/validate.py");
-    let out = std::process::Command::new("python3").arg(&script).args(&files).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "invalid FHIR:\n{text}{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(text.lines().filter(|l| l.starts_with("valid")).count(), files.len(), "{text}");
+    validate_files(&files);
     eprintln!("validated {} Questionnaires, {} QuestionnaireResponses and {} Observations", counts.0, counts.1, counts.2);
 }

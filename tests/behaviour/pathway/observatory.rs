@@ -314,11 +314,7 @@ pub(super) fn validated_as_fhir(resources: &[&Value]) -> Option<(tempfile::TempD
         std::fs::write(&p, res.to_string()).unwrap();
         files.push(p);
     }
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fhir/validate.py");
-    let out = std::process::Command::new("python3").arg(&script).args(&files).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "invalid FHIR:\n{text}{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(text.lines().filter(|l| l.starts_with("valid")).count(), files.len(), "{text}");
+    crate::instruments::validate_files(&files);
     Some((dir, files))
 }
 
