@@ -31,10 +31,17 @@ pub struct Catalogue {
     pub loaded: Vec<(String, String)>,
 }
 
+/// The shipped definitions, parsed once (the catalogue is rebuilt every `cache_seconds`, or for
+/// every question when that is 0).
+fn shipped() -> &'static [IndicatorDef] {
+    static SHIPPED: std::sync::OnceLock<Vec<IndicatorDef>> = std::sync::OnceLock::new();
+    SHIPPED.get_or_init(definition::built_in)
+}
+
 impl Catalogue {
     /// The shipped set with `loaded` applied in the order given.
     pub fn with(loaded: Vec<IndicatorDef>) -> Catalogue {
-        let mut current = definition::built_in();
+        let mut current = shipped().to_vec();
         let mut known = current.clone();
         let mut ids = vec![];
         for d in loaded {
@@ -94,7 +101,7 @@ pub async fn load(state: &AppState, a: &Actor, json: &str) -> ApiResult<(Indicat
                 .collect(),
         )
     })?;
-    if let Some(shipped) = definition::built_in().into_iter().find(|d| d.id == def.id && d.version == def.version) {
+    if let Some(shipped) = shipped().iter().find(|d| d.id == def.id && d.version == def.version) {
         if shipped.canonical() == def.canonical() {
             return Ok((def, false));
         }

@@ -298,18 +298,14 @@ fn group_label(t: &Tr, def: &IndicatorDef, code: &str) -> String {
     }
 }
 
-fn shown_count(t: &Tr, n: Option<u64>) -> String {
-    n.map(|n| t.num(n as i64)).unwrap_or_else(|| t.t("obs-suppressed"))
-}
-
 /// What a programme published for a group: its score, else its first population's count.
 fn published_value(t: &Tr, scoring: &str, g: &PublishedGroup) -> String {
     let first = g.populations.first().and_then(|(_, n)| *n);
     match (g.score, scoring) {
-        (Some(s), "proportion") => t.t2("obs-percent-of", "percent", t.fixed(s, 1).as_str(), "n", shown_count(t, first).as_str()),
+        (Some(s), "proportion") => t.t2("obs-percent-of", "percent", t.fixed(s, 1).as_str(), "n", super::pages::count(t, first).as_str()),
         (Some(s), _) => t.fixed(s, 1),
         (None, _) if g.score_masked => t.t("obs-suppressed"),
-        (None, _) => shown_count(t, first),
+        (None, _) => super::pages::count(t, first),
     }
 }
 

@@ -108,7 +108,8 @@ fn label(t: &Tr, dim: &str, v: &Option<String>) -> String {
     }
 }
 
-fn count(t: &Tr, n: Option<u64>) -> String {
+/// A protected count as people read it: the number, or "hidden".
+pub(super) fn count(t: &Tr, n: Option<u64>) -> String {
     n.map(|n| t.num(n as i64))
         .unwrap_or_else(|| t.t("obs-suppressed"))
 }
