@@ -16,6 +16,15 @@ const PEOPLE: usize = 12;
 /// Consent to evaluation: none recorded for 0, withdrawn for 1, given for the rest. Episodes
 /// 0..8 are contacted and assessed; 0..4 are referred on to the walking group, which accepts
 /// 0..3 and records sessions attended for 0..2.
+/// Every third person is referred for food as well as loneliness.
+fn reasons(i: usize) -> Value {
+    if i % 3 == 2 {
+        json!(["social_connection", "food"])
+    } else {
+        json!(["social_connection"])
+    }
+}
+
 pub(super) async fn seed(w: &World) -> Vec<(String, String)> {
     let mut out = vec![];
     for i in 0..PEOPLE {
@@ -26,7 +35,7 @@ pub(super) async fn seed(w: &World) -> Vec<(String, String)> {
                 json!({
                     "person": { "given_name": format!("Person{i}"), "family_name": "Seeded", "birth_date": format!("{}-03-01", 1950 + i), "phone": "01632 960 001",
                                 "sex": if i % 2 == 0 { "female" } else { "male" }, "deprivation_decile": 1 + i % 10, "area": if i < 8 { "North" } else { "South" } },
-                    "referral": { "source": if i < 9 { "gp" } else { "self_referral" }, "reasons": ["social_connection"], "urgency": "routine" },
+                    "referral": { "source": if i < 9 { "gp" } else { "self_referral" }, "reasons": reasons(i), "urgency": "routine" },
                     "consent_to_support": true,
                     "consent_method": "verbal"
                 }),
@@ -165,6 +174,14 @@ async fn indicators_match_independent_counts(db: TestDb) {
     assert_eq!(cell(&by_source, &["gp"])["count"], 9);
     assert_eq!(cell(&by_source, &["self_referral"])["count"], 3);
     assert_eq!(total(&by_source)["count"], 12);
+
+    // A referral for two needs is under each need, and once in the total.
+    let by_need = a.read("/api/v1/indicators/referrals-by-need").await;
+    let for_food = sql_count(&w, r#"SELECT COUNT(*) FROM episode WHERE CAST(referral AS TEXT) LIKE '%"food"%'"#).await;
+    assert_eq!(for_food, 4);
+    assert_eq!(cell(&by_need, &["food-insecurity"])["count"], for_food);
+    assert_eq!(cell(&by_need, &["social-connection"])["count"], 12);
+    assert_eq!(total(&by_need)["count"], sql_count(&w, "SELECT COUNT(*) FROM episode").await, "{by_need:#}");
 
     let enrol = a.read("/api/v1/indicators/onward-enrolment").await;
     let sent = sql_count(

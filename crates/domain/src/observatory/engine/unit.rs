@@ -1,0 +1,275 @@
+//! The units an indicator counts (episodes, onward referrals, outcomes, goals, prescriptions,
+//! confirmed needs, link workers), the values each has for a breakdown, and the conditions and
+//! measures a definition may name.
+
+use std::cmp::Ordering;
+
+use chrono::NaiveDate;
+
+use super::{Granularity, ObservatorySettings};
+use crate::instrument::Change;
+use crate::observatory::definition::{Dimension, Population};
+use crate::observatory::facts::{EpisodeFact, Facts, GoalFact, OnwardFact, OutcomeFact, PrescriptionFact};
+use crate::observatory::stats;
+use crate::pathway::needs;
+
+/// What one unit of a population is.
+pub(super) enum Unit<'a> {
+    Episode(&'a EpisodeFact),
+    Onward(&'a EpisodeFact, &'a OnwardFact),
+    Outcome(&'a EpisodeFact, &'a OutcomeFact),
+    Goal(&'a EpisodeFact, &'a GoalFact),
+    Prescription(&'a EpisodeFact, &'a PrescriptionFact),
+    Need(&'a EpisodeFact, &'a str),
+    Worker(&'a str, u64),
+}
+
+impl<'a> Unit<'a> {
+    pub(super) fn episode(&self) -> Option<&'a EpisodeFact> {
+        match self {
+            Unit::Episode(e)
+            | Unit::Onward(e, _)
+            | Unit::Outcome(e, _)
+            | Unit::Goal(e, _)
+            | Unit::Prescription(e, _)
+            | Unit::Need(e, _) => Some(e),
+            Unit::Worker(..) => None,
+        }
+    }
+
+    pub(super) fn date(&self) -> Option<NaiveDate> {
+        match self {
+            Unit::Onward(_, o) => Some(o.sent_on),
+            Unit::Worker(..) => None,
+            u => u.episode().map(|e| e.received_on),
+        }
+    }
+}
+
+pub(super) const UNKNOWN: &str = "unknown";
+
+pub(super) struct Ctx<'s> {
+    pub s: &'s ObservatorySettings,
+    pub granularity: Granularity,
+}
+
+fn opt(v: &Option<String>) -> Vec<String> {
+    vec![v.clone().unwrap_or_else(|| UNKNOWN.to_string())]
+}
+
+fn non_empty(v: Vec<String>) -> Vec<String> {
+    if v.is_empty() {
+        vec![UNKNOWN.to_string()]
+    } else {
+        v
+    }
+}
+
+fn need_category(code: &str) -> String {
+    needs::NEEDS
+        .iter()
+        .find(|n| n.code == code)
+        .and_then(|n| n.sdoh_category)
+        .unwrap_or("other")
+        .to_string()
+}
+
+impl Ctx<'_> {
+    /// The values a unit has for a dimension (several for a multi-valued one).
+    pub(super) fn values(&self, u: &Unit, d: Dimension) -> Vec<String> {
+        use Dimension::*;
+        if let Unit::Worker(name, _) = u {
+            return vec![name.to_string()];
+        }
+        let e = u
+            .episode()
+            .expect("units other than workers have an episode");
+        match d {
+            Period => vec![u
+                .date()
+                .map(|d| self.granularity.label(d))
+                .unwrap_or_else(|| UNKNOWN.into())],
+            AgeBand => vec![e
+                .age
+                .map(|a| self.s.age_band(a))
+                .unwrap_or_else(|| UNKNOWN.into())],
+            Sex => opt(&e.sex),
+            Gender => opt(&e.gender),
+            Ethnicity => vec![match &e.ethnicity {
+                Some(c) => self
+                    .s
+                    .ethnicity_groups
+                    .get(c)
+                    .cloned()
+                    .unwrap_or_else(|| c.clone()),
+                None => UNKNOWN.into(),
+            }],
+            DeprivationDecile => vec![e
+                .deprivation_decile
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| UNKNOWN.into())],
+            DeprivationQuintile => vec![e
+                .deprivation_decile
+                .map(|d| d.div_ceil(2).to_string())
+                .unwrap_or_else(|| UNKNOWN.into())],
+            Area => opt(&e.area),
+            Source => vec![e.source.clone()],
+            LinkWorker => opt(&e.link_worker),
+            Need => non_empty(dedup(e.needs.clone())),
+            NeedCategory => non_empty(dedup(e.needs.iter().map(|n| need_category(n)).collect())),
+            ClosureReason => opt(&e.closure_reason),
+            Organisation => match u {
+                Unit::Onward(_, o) => vec![o.organisation.clone()],
+                _ => vec![UNKNOWN.into()],
+            },
+            Service => match u {
+                Unit::Onward(_, o) => vec![o.service.clone()],
+                Unit::Prescription(_, p) => opt(&p.service),
+                _ => vec![UNKNOWN.into()],
+            },
+            Zone => match u {
+                Unit::Onward(_, o) => non_empty(self.s.zones_of(&o.terms)),
+                Unit::Prescription(_, p) => non_empty(self.s.zones_of(&p.terms)),
+                _ => vec![UNKNOWN.into()],
+            },
+            RejectionReason => match u {
+                Unit::Onward(_, o) => opt(&o.status_reason),
+                _ => vec![UNKNOWN.into()],
+            },
+            Instrument => match u {
+                Unit::Outcome(_, o) => vec![format!("{} {}", o.instrument, o.score)],
+                _ => vec![UNKNOWN.into()],
+            },
+            Verdict => match u {
+                Unit::Outcome(_, o) => {
+                    vec![o.verdict.map(verdict_str).unwrap_or(UNKNOWN).to_string()]
+                }
+                _ => vec![UNKNOWN.into()],
+            },
+            ConfirmedNeed => match u {
+                Unit::Need(_, n) => vec![need_category(n)],
+                _ => vec![UNKNOWN.into()],
+            },
+        }
+    }
+
+    pub(super) fn meets(&self, u: &Unit, cond: &str) -> bool {
+        if cond == "all" {
+            return true;
+        }
+        match u {
+            Unit::Episode(e) => match cond {
+                "contacted" => e.first_contact_on.is_some(),
+                "assessed" => e.assessed_on.is_some(),
+                "plan_agreed" => e.plan_agreed_on.is_some(),
+                "closed" => e.closed_on.is_some(),
+                "open" => e.closed_on.is_none(),
+                "contacted_within_target" => e.first_contact_on.is_some_and(|c| {
+                    stats::working_days_between(e.received_on, c)
+                        <= i64::from(self.s.contact_target_working_days)
+                }),
+                _ => false,
+            },
+            Unit::Onward(_, o) => match cond {
+                "enrolled" => o.enrolled,
+                "engaged" => o.enrolled && o.sessions_attended >= 1,
+                "adhered" => {
+                    o.enrolled && (o.sessions_attended >= self.s.adherence_sessions || o.completed)
+                }
+                "rejected" => o.status == "rejected",
+                "completed" => o.completed,
+                _ => false,
+            },
+            Unit::Outcome(_, o) => match cond {
+                "improved" => o.verdict == Some(Change::Improved),
+                "no_change" => o.verdict == Some(Change::NoChange),
+                "worse" => o.verdict == Some(Change::Worse),
+                _ => false,
+            },
+            Unit::Goal(_, g) => cond == "met" && g.met,
+            Unit::Worker(_, n) => cond == "over_safe_caseload" && *n > self.s.safe_caseload,
+            Unit::Prescription(..) | Unit::Need(..) => false,
+        }
+    }
+
+    pub(super) fn number(&self, u: &Unit, name: &str) -> Option<f64> {
+        let days = |a: NaiveDate, b: Option<NaiveDate>| b.map(|b| (b - a).num_days() as f64);
+        match u {
+            Unit::Episode(e) => match name {
+                "referral_to_first_contact" => days(e.received_on, e.first_contact_on),
+                "referral_to_plan" => days(e.received_on, e.plan_agreed_on),
+                "episode_length" => days(e.received_on, e.closed_on),
+                _ => None,
+            },
+            Unit::Onward(_, o) if name == "referral_to_first_attendance" => {
+                days(o.sent_on, o.first_attended_on)
+            }
+            Unit::Outcome(_, o) if name == "improvement" => Some(o.improvement),
+            Unit::Worker(_, n) if name == "caseload" => Some(*n as f64),
+            _ => None,
+        }
+    }
+}
+
+fn verdict_str(c: Change) -> &'static str {
+    match c {
+        Change::Improved => "improved",
+        Change::NoChange => "no_change",
+        Change::Worse => "worse",
+    }
+}
+
+fn dedup(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+/// Orders dimension values as people read them: numbers by value, "unknown" last.
+pub(super) fn natural(a: &str, b: &str) -> Ordering {
+    let lead = |s: &str| {
+        s.chars()
+            .take_while(char::is_ascii_digit)
+            .collect::<String>()
+            .parse::<u64>()
+            .ok()
+    };
+    match (a == UNKNOWN, b == UNKNOWN) {
+        (true, false) => return Ordering::Greater,
+        (false, true) => return Ordering::Less,
+        _ => {}
+    }
+    match (lead(a), lead(b)) {
+        (Some(x), Some(y)) if x != y => x.cmp(&y),
+        _ => a.cmp(b),
+    }
+}
+
+
+pub(super) fn units<'a>(pop: Population, facts: &'a Facts) -> Vec<Unit<'a>> {
+    let mut out = vec![];
+    if pop == Population::LinkWorkers {
+        return facts
+            .caseloads
+            .iter()
+            .map(|(n, c)| Unit::Worker(n.as_str(), *c))
+            .collect();
+    }
+    for e in &facts.episodes {
+        match pop {
+            Population::Episodes => out.push(Unit::Episode(e)),
+            Population::OnwardReferrals => out.extend(e.onward.iter().map(|o| Unit::Onward(e, o))),
+            Population::Outcomes => out.extend(e.outcomes.iter().map(|o| Unit::Outcome(e, o))),
+            Population::Goals => out.extend(e.goals.iter().map(|g| Unit::Goal(e, g))),
+            Population::Prescriptions => {
+                out.extend(e.prescriptions.iter().map(|p| Unit::Prescription(e, p)))
+            }
+            Population::ConfirmedNeeds => {
+                out.extend(e.confirmed_needs.iter().map(|n| Unit::Need(e, n.as_str())))
+            }
+            Population::LinkWorkers => {}
+        }
+    }
+    out
+}
+
