@@ -487,7 +487,7 @@ async fn an_administrator_manages_users_organisations_and_reads_the_audit_log() 
     let b = Browser::start_with(true).await;
     b.phone_viewport(360, 740).await;
     let instruments = instrument_text();
-    let extra: Vec<&str> = ["sam", "Sam Volunteer", "facilitator", "analyst", "Oakley Village Hall", "Millbrook Library"].into_iter().chain(instruments.iter().map(String::as_str)).collect();
+    let extra: Vec<&str> = ["sam", "Sam Volunteer", "facilitator", "analyst", "researcher", "Oakley Village Hall", "Millbrook Library"].into_iter().chain(instruments.iter().map(String::as_str)).collect();
     let mut p = pseudo_walk(&b, &w, &extra).await;
     p.sign_in("admin").await;
     assert_eq!(p.c.current_url().await.unwrap().path(), "/admin/users");
@@ -776,5 +776,63 @@ async fn an_analyst_reads_the_observatory_on_a_phone() {
     let column = p.c.find(Locator::Css(&format!("{table} tbody td"))).await.unwrap().attr("data-label").await.unwrap();
     assert_eq!(column.as_deref(), Some("Linkwork"), "the programme's column");
     assert!(!p.text("main").await.contains("Seeded"), "no identities in the comparison");
+    b.close().await;
+}
+
+/// An administrator approves a researcher on the research page (a mistake is explained beside its
+/// field, and nothing typed is lost); the researcher's home is that page, where they take an
+/// extract for their study, giving the reason, and see it in the register.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_administrator_approves_a_researcher_who_takes_an_extract() {
+    let w = World::new(TestDb::sqlite().await.unwrap()).await;
+    for i in 0..3 {
+        let ep = w.refer(&format!("Seeded{i}"), "Person").await;
+        w.lw.ok(&format!("/api/v1/people/{}/consents", ep["person_id"].as_str().unwrap()), json!({ "purpose": "evaluation", "method": "verbal" })).await;
+    }
+    let b = Browser::start_with(true).await;
+    b.phone_viewport(360, 740).await;
+    let study = "Loneliness outcomes 2026";
+    let purpose = "Evaluation under agreement DSA-7";
+    let reason = "Interim analysis for the steering group";
+    let mut p = pseudo_walk(&b, &w, &["researcher", "analyst", "facilitator", study, purpose, reason]).await;
+    p.sign_in("admin").await;
+    p.go("/research").await;
+    assert_eq!(p.text("h1").await, tr("en-XA", "research-title"));
+    p.fill("researcher", "analyst").await;
+    p.fill("study", study).await;
+    p.fill("purpose", purpose).await;
+    let next_year = (chrono::Utc::now().date_naive() + chrono::Duration::days(200)).to_string();
+    p.set_date("expires_on", &next_year).await;
+    p.submit("main form[action='/research/approvals']").await;
+    assert!(p.text("#researcher-error").await.contains("analyst"), "the analyst is not a researcher");
+    assert_eq!(p.c.find(Locator::Id("study")).await.unwrap().prop("value").await.unwrap().as_deref(), Some(study));
+    p.fill("researcher", "researcher").await;
+    p.submit("main form[action='/research/approvals']").await;
+    assert_eq!(p.text(".notice").await, tr("en-XA", "done-research-approved"));
+    assert!(p.text("main table").await.contains(study));
+    p.sign_out().await;
+
+    p.sign_in("researcher").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/research", "the researcher's home is the research page");
+    // Without a reason the form comes back saying so.
+    p.submit("main form[action='/research/extracts']").await;
+    assert!(!p.text("#reason-error").await.is_empty());
+    p.fill("reason", reason).await;
+    // The extract downloads; the page stays where it is.
+    p.c.find(Locator::Css("main form[action='/research/extracts'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    let mut register = json!([]);
+    for _ in 0..50 {
+        register = w.admin.read("/api/v1/research/extracts").await;
+        if !register.as_array().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(register[0]["reason"], reason, "{register:#}");
+    assert_eq!(register[0]["episodes"], 3);
+    p.go("/research").await;
+    let table = p.text("#register + table").await;
+    assert!(table.contains(reason) && table.contains(study), "{table}");
+    assert!(!p.text("main").await.contains("Seeded"), "no identities on the page");
     b.close().await;
 }

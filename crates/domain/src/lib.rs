@@ -10,6 +10,7 @@ pub mod instrument;
 pub mod matching;
 pub mod observatory;
 pub mod pathway;
+pub mod research;
 pub mod schedule;
 pub mod search;
 pub mod service;

@@ -90,6 +90,7 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
             eprintln!("Loaded a year of {loaded} referrals for the link worker, the provider and the analyst to see.");
         }
         neighbour(config, &st).await?;
+        demo_research(&st).await?;
         accounts
     };
     store.close().await;
@@ -100,6 +101,7 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
     println!("  Sign in:           {url}login");
     println!("  Directory search:  {url}directory");
     println!("  Observatory:       {url}observatory (programmes compared: {url}observatory/region)");
+    println!("  Research extracts: {url}research (sign in as 'researcher')");
     println!("  HSDS API:          {url}services");
     println!("  API (OpenAPI):     {url}api/openapi.json");
     println!("  Demo accounts, all with the password '{}':", crate::users::DEMO_PASSWORD);
@@ -112,5 +114,23 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
     println!("  Data is kept in {} (delete it to start again).", config.data_dir.display());
     println!("Press Ctrl+C to stop.");
     server.handle.await??;
+    Ok(())
+}
+
+/// Approves the demo's researcher for a made-up study (once), so that signing in as them shows
+/// an extract being taken.
+async fn demo_research(st: &AppState) -> anyhow::Result<()> {
+    if !st.store().list_research_approvals(None).await?.is_empty() {
+        return Ok(());
+    }
+    let today = chrono::Utc::now().date_naive();
+    let input = linkwork_domain::research::ApprovalInput {
+        researcher: "researcher".into(),
+        study: "Demo programme evaluation".into(),
+        purpose: "A made-up evaluation of the demo programme's outcomes, to show how extracts are approved and taken.".into(),
+        expires_on: (today + chrono::Duration::days(365)).format("%Y-%m-%d").to_string(),
+    };
+    let n = linkwork_domain::research::NewApproval::parse(&input, today).map_err(|p| anyhow::anyhow!("demo approval: {p:?}"))?;
+    st.store().approve_research(&linkwork_store::pathway::Actor::system("demo set-up"), &n).await?;
     Ok(())
 }

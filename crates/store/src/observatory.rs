@@ -69,8 +69,13 @@ impl Store {
         today: NaiveDate,
         judge: OutcomeJudge<'_>,
     ) -> PResult<Facts> {
-        let as_of = Some(chrono::Utc::now());
         self.record_aggregate_read(a, purpose).await?;
+        self.load_facts(to, today, judge).await
+    }
+
+    /// The facts, read without recording it: every caller records the read first.
+    pub(crate) async fn load_facts(&self, to: NaiveDate, today: NaiveDate, judge: OutcomeJudge<'_>) -> PResult<Facts> {
+        let as_of = Some(chrono::Utc::now());
         let until = format!("{}T23:59:59.999999Z", to.format("%Y-%m-%d"));
         let year_ago = format_time(
             (today - chrono::Duration::days(365))
@@ -163,11 +168,15 @@ impl Store {
             let mut out: Vec<EpisodeFact> = Vec::with_capacity(episodes.len());
             let mut index: HashMap<String, usize> = HashMap::new();
             let mut latest_of_person: HashMap<String, usize> = HashMap::new();
+            let mut subjects: HashMap<String, u64> = HashMap::new();
             for (id, pid, status, closure, referral, source, received, closed, worker, details, contacted, assessed, plan_agreed) in episodes {
                 let Some(received_on) = day(&received) else { continue };
                 let d: PersonDetails = serde_json::from_str(&details).unwrap_or_default();
                 let r: Option<ReferralDetails> = serde_json::from_str(&referral).ok();
+                let next = subjects.len() as u64;
+                let subject = *subjects.entry(pid.clone()).or_insert(next);
                 out.push(EpisodeFact {
+                    subject,
                     received_on,
                     source,
                     needs: r.map(|r| r.reasons).unwrap_or_default(),

@@ -132,6 +132,8 @@ fn describe(action: Action) -> &'static str {
         Action::ManageInstruments => "loading screening and outcome instruments",
         Action::ImportPackages => "importing programmes' observatory packages",
         Action::ManageIndicators => "loading indicator definitions",
+        Action::ApproveResearch => "approving researchers",
+        Action::TakeExtracts => "taking research extracts",
     }
 }
 

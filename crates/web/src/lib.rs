@@ -15,6 +15,7 @@ pub mod measures_api;
 pub mod observatory;
 pub mod openapi;
 pub mod pages;
+pub mod research;
 mod session_pages;
 pub mod ui;
 
@@ -125,12 +126,14 @@ pub fn router(state: AppState) -> Router {
                 .merge(ui::routes())
                 .merge(observatory::pages::routes())
                 .merge(observatory::package::page_routes())
+                .merge(research::pages::routes())
                 .layer(axum::middleware::from_fn_with_state(state.clone(), ui::error_pages)),
         )
         .merge(api_v1::routes())
         .merge(measures_api::routes())
         .merge(observatory::api::routes())
         .merge(observatory::package::routes())
+        .merge(research::api::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .layer(RequestBodyLimitLayer::new(1024 * 1024));

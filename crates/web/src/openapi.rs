@@ -43,6 +43,8 @@ impl Modify for Bearer {
         observatory::list_indicators, observatory::get_indicator, observatory::get_measure,
         crate::observatory::catalogue::post_indicator,
         package::get_package, package::post_package, package::list_packages, package::get_region,
+        crate::research::api::approve, crate::research::api::revoke, crate::research::api::list_approvals,
+        crate::research::api::list_extracts, crate::research::api::create_extract,
     )
 )]
 pub struct ApiDoc;

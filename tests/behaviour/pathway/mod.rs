@@ -11,6 +11,7 @@ mod measures;
 mod observatory;
 mod observatory_packages;
 mod openapi;
+mod research;
 
 use std::sync::OnceLock;
 
@@ -36,6 +37,7 @@ pub struct World {
     pub provider2: Client,
     pub facilitator: Client,
     pub analyst: Client,
+    pub researcher: Client,
 }
 
 /// One user's view of the API.
@@ -127,6 +129,7 @@ impl World {
             ("provider2", Role::Provider, vec![f.org2.clone()]),
             ("facilitator", Role::Facilitator, vec![]),
             ("analyst", Role::Analyst, vec![]),
+            ("researcher", Role::Researcher, vec![]),
         ] {
             let u = NewUser {
                 username: username.into(),
@@ -152,6 +155,7 @@ impl World {
             provider2: next(),
             facilitator: next(),
             analyst: next(),
+            researcher: next(),
             app,
             f,
         }

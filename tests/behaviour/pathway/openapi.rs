@@ -63,6 +63,9 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/observatory/package", &["get"]),
     ("/api/v1/observatory/packages", &["get", "post"]),
     ("/api/v1/observatory/region", &["get"]),
+    ("/api/v1/research/approvals", &["get", "post"]),
+    ("/api/v1/research/approvals/{id}/revoke", &["post"]),
+    ("/api/v1/research/extracts", &["get", "post"]),
 ];
 
 async fn the_openapi_document_is_valid_and_complete(db: TestDb) {

@@ -19,6 +19,11 @@ pub enum EvaluationConsent {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct EpisodeFact {
+    /// Which person the episode is of, as a number that holds within one load of the facts only
+    /// (not an id kept anywhere): it lets a research extract give one person's episodes one
+    /// pseudonym. No indicator breaks down by it.
+    #[serde(default)]
+    pub subject: u64,
     pub received_on: NaiveDate,
     /// The referral source code (gp, self_referral, …).
     pub source: String,

@@ -43,10 +43,14 @@ pub enum Action {
     ImportPackages,
     /// Load indicator definitions beside the shipped ones.
     ManageIndicators,
+    /// Approve researchers for studies, revoke approvals, read the register of extracts.
+    ApproveResearch,
+    /// Take de-identified extracts under one's own approval (checked where it is kept).
+    TakeExtracts,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 18] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::CreateReferral,
@@ -63,6 +67,8 @@ impl Action {
         Action::ManageInstruments,
         Action::ImportPackages,
         Action::ManageIndicators,
+        Action::ApproveResearch,
+        Action::TakeExtracts,
     ];
 }
 
@@ -70,7 +76,7 @@ impl Action {
 pub fn role_permits(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
-        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates | ManageInstruments | ImportPackages | ManageIndicators),
+        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates | ManageInstruments | ImportPackages | ManageIndicators | ApproveResearch),
         Role::Referrer => matches!(action, CreateReferral | ReadOwnReferrals),
         Role::LinkWorker => matches!(
             action,
@@ -79,6 +85,7 @@ pub fn role_permits(role: Role, action: Action) -> bool {
         Role::Provider => matches!(action, ReceiveOnwardReferrals),
         Role::Facilitator => false,
         Role::Analyst => matches!(action, ReadAggregates | ImportPackages),
+        Role::Researcher => matches!(action, TakeExtracts),
     }
 }
 
@@ -101,5 +108,12 @@ mod tests {
             assert!(!role_permits(Role::Facilitator, a));
         }
         assert!(permits(&[Role::Provider, Role::Admin], Action::ManageUsers));
+        // Record-level research data goes to researchers alone, never to analysts or administrators.
+        for r in Role::ALL {
+            assert_eq!(role_permits(r, Action::TakeExtracts), r == Role::Researcher, "{r}");
+        }
+        for a in Action::ALL {
+            assert_eq!(role_permits(Role::Researcher, a), a == Action::TakeExtracts, "{a:?}");
+        }
     }
 }

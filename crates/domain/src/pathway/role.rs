@@ -21,10 +21,13 @@ pub enum Role {
     Facilitator,
     /// Sees indicators, never identities.
     Analyst,
+    /// Takes de-identified extracts for evaluation, only under an administrator's approval for a
+    /// named study; sees nothing else.
+    Researcher,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [Role::Admin, Role::Referrer, Role::LinkWorker, Role::Provider, Role::Facilitator, Role::Analyst];
+    pub const ALL: [Role; 7] = [Role::Admin, Role::Referrer, Role::LinkWorker, Role::Provider, Role::Facilitator, Role::Analyst, Role::Researcher];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -34,6 +37,7 @@ impl Role {
             Role::Provider => "provider",
             Role::Facilitator => "facilitator",
             Role::Analyst => "analyst",
+            Role::Researcher => "researcher",
         }
     }
 }
@@ -45,7 +49,7 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("'{0}' is not a role; use one of admin, referrer, link_worker, provider, facilitator, analyst")]
+#[error("'{0}' is not a role; use one of admin, referrer, link_worker, provider, facilitator, analyst, researcher")]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

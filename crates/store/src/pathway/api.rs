@@ -13,6 +13,8 @@ use linkwork_domain::pathway::Role;
 
 use super::types::*;
 use super::{pg, sq, PResult};
+#[allow(unused_imports)] // the macros' error type, for the submodules that use them
+use super::PathwayError;
 use crate::{Db, Store};
 
 /// The operations that change nothing the observatory's facts are read from (only the audit log,
@@ -22,6 +24,7 @@ const READS: &[&str] = &[
     "audit", "due_follow_ups", "export_person", "get_episode", "get_onward", "get_person", "get_response", "get_shared", "inbox",
     "list_consents", "list_episodes", "list_notes", "mark_read", "person_needs", "person_responses", "referrals_by", "search_people",
     "verify_audit", "touch_credential", "record_sign_in_failure", "clear_sign_in_failures", "import_package", "load_indicator",
+    "approve_research", "revoke_research", "list_research_approvals", "begin_extract", "record_extract", "list_extracts",
 ];
 
 fn changed(store: &Store, op: &str) {
@@ -364,3 +367,5 @@ impl Store {
         tx!(self, decide_need(a, id, confirm))
     }
 }
+
+mod research;

@@ -48,6 +48,7 @@ mod sq {
     include!("ops.rs");
     include!("measures_ops.rs");
     include!("observatory_ops.rs");
+    include!("research_ops.rs");
 }
 
 /// The PostgreSQL copy of the operations.
@@ -58,6 +59,7 @@ mod pg {
     include!("ops.rs");
     include!("measures_ops.rs");
     include!("observatory_ops.rs");
+    include!("research_ops.rs");
 }
 
 /// Why a pathway operation did not happen, in terms the web layer maps to problem details.

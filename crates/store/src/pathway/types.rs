@@ -563,3 +563,43 @@ pub struct PackageRecord {
     #[serde(skip)]
     pub bundle: String,
 }
+
+/// A researcher's approval for a study.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ApprovalRecord {
+    pub id: String,
+    pub researcher_id: String,
+    /// The researcher's username and name.
+    pub researcher: String,
+    pub researcher_name: String,
+    pub study: String,
+    pub purpose: String,
+    /// The last day extracts may be taken.
+    pub expires_on: String,
+    /// Who approved it (display name) and when.
+    pub approved_by: Option<String>,
+    pub approved_at: String,
+    pub revoked_at: Option<String>,
+    /// Not revoked and not expired today.
+    pub active: bool,
+}
+
+/// One extract taken, as the register keeps it (never its rows).
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ExtractRecord {
+    pub id: String,
+    pub approval_id: String,
+    pub study: String,
+    /// The researcher's username.
+    pub requested_by: String,
+    pub reason: String,
+    pub period_from: String,
+    pub period_to: String,
+    /// Rows handed over.
+    pub episodes: i64,
+    /// SHA-256 of the CSV handed over, so a copy found later can be matched to its request.
+    pub content_sha256: String,
+    pub created_at: String,
+}

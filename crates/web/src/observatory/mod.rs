@@ -132,7 +132,7 @@ impl Params {
 }
 
 /// Judges an outcome from the instrument's stored definition and the configured thresholds.
-fn judge(
+pub(crate) fn judge(
     state: &AppState,
 ) -> impl Fn(&str, &str, &str, f64, f64) -> Option<(f64, Option<linkwork_domain::instrument::Change>)>
        + Sync
