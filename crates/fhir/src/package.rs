@@ -13,7 +13,8 @@
 //! does not match (changed after publishing), an indicator version the reader does not know,
 //! and a count of people from 1 to the reader's suppression limit (a small cell the publisher
 //! should have withheld), so nothing a region keeps could identify anyone. (Counts of link
-//! workers, in the caseload indicator, are of staff and go out as the engine gives them.)
+//! workers, in the caseload indicator, are of staff, and services, in the directory's health, are
+//! not people: they go out as the engine gives them.)
 
 use linkwork_domain::observatory::disclosure::DisclosureRule;
 use linkwork_domain::observatory::region::{PublishedGroup, PublishedResult};
@@ -202,9 +203,10 @@ pub fn check(bundle: &Json, known: &[IndicatorDef], rule: DisclosureRule) -> Res
                     )),
                     _ => {}
                 }
-                // A caseload report counts link workers (staff), which the engine publishes
-                // as they are; every other count is of people served.
-                if def.population != linkwork_domain::observatory::Population::LinkWorkers {
+                // A caseload report counts link workers (staff) and the directory's health counts
+                // services, which the engine publishes as they are; every other count is of
+                // people served.
+                if def.population.counts_people() {
                     small_cells(r, &at(""), &def.id, rule, &mut p);
                 }
                 results.push(published(def, r));

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use linkwork_domain::instrument::Change;
 use linkwork_domain::observatory::facts::{
-    EpisodeFact, EvaluationConsent, Facts, GoalFact, OnwardFact, OutcomeFact, PrescriptionFact,
+    EpisodeFact, EvaluationConsent, Facts, GoalFact, OnwardFact, OutcomeFact, PrescriptionFact, ServiceFact,
 };
 use linkwork_domain::pathway::person::PersonDetails;
 use linkwork_domain::pathway::referral::ReferralDetails;
@@ -140,6 +140,19 @@ impl Store {
             )
             .fetch_all(&mut *c)
             .await?;
+            // The directory's health: every service that is active (or says nothing), with its places.
+            let services: Vec<(String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+                "SELECT s.id, s.name, COALESCE(o.name, s.organization_id), s.assured_date FROM service s LEFT JOIN organization o ON o.id = s.organization_id \
+                 WHERE s.status IS NULL OR s.status = '' OR LOWER(s.status) = 'active'",
+            )
+            .fetch_all(&mut *c)
+            .await?;
+            let capacity: Vec<(String, Option<f64>, Option<f64>)> = sqlx::query_as(
+                "SELECT service_id, CAST(SUM(available) AS DOUBLE PRECISION), CAST(SUM(maximum) AS DOUBLE PRECISION) FROM service_capacity \
+                 WHERE service_id IS NOT NULL GROUP BY service_id",
+            )
+            .fetch_all(&mut *c)
+            .await?;
             let needs: Vec<(String, String)> = sqlx::query_as("SELECT person_id, need FROM person_need").fetch_all(&mut *c).await?;
             let workers: Vec<(String, String)> = sqlx::query_as("SELECT id, display_name FROM app_user").fetch_all(&mut *c).await?;
             let caseloads: Vec<(String, i64)> = sqlx::query_as(
@@ -260,7 +273,22 @@ impl Store {
                     out[i].confirmed_needs.push(need);
                 }
             }
-            Ok(Facts { episodes: out, caseloads: caseloads.into_iter().map(|(n, c)| (n, c.max(0) as u64)).collect(), as_of })
+            let places: HashMap<String, (Option<f64>, Option<f64>)> = capacity.into_iter().map(|(id, a, m)| (id, (a, m))).collect();
+            let services = services
+                .into_iter()
+                .map(|(id, name, org, assured)| {
+                    let (available, maximum) = places.get(&id).copied().unwrap_or((None, None));
+                    ServiceFact {
+                        organisation: org.unwrap_or_default(),
+                        service: name.unwrap_or_default(),
+                        confirmed_on: assured.as_deref().and_then(day),
+                        available,
+                        maximum,
+                        terms: terms_of(Some(&id)),
+                    }
+                })
+                .collect();
+            Ok(Facts { episodes: out, caseloads: caseloads.into_iter().map(|(n, c)| (n, c.max(0) as u64)).collect(), services, as_of })
         })
     }
 }

@@ -183,6 +183,19 @@ async fn indicators_match_independent_counts(db: TestDb) {
     assert_eq!(cell(&by_need, &["social-connection"])["count"], 12);
     assert_eq!(total(&by_need)["count"], sql_count(&w, "SELECT COUNT(*) FROM episode").await, "{by_need:#}");
 
+    // The directory's health, against the directory's own rows.
+    let health = a.read("/api/v1/indicators/services-confirmed-recently").await;
+    let today = chrono::Utc::now().date_naive();
+    let since = today.checked_sub_months(chrono::Months::new(3)).unwrap();
+    let active = "(status IS NULL OR status = '' OR LOWER(status) = 'active')";
+    let recent = format!("SELECT COUNT(*) FROM service WHERE {active} AND SUBSTR(assured_date, 1, 10) > '{since}' AND SUBSTR(assured_date, 1, 10) <= '{today}'");
+    assert_eq!(
+        (total(&health)["numerator"].as_u64(), total(&health)["count"].as_u64()),
+        (Some(sql_count(&w, &recent).await), Some(sql_count(&w, &format!("SELECT COUNT(*) FROM service WHERE {active}")).await)),
+        "{health:#}"
+    );
+    assert!(total(&health)["count"].as_u64().unwrap() > 0);
+
     let enrol = a.read("/api/v1/indicators/onward-enrolment").await;
     let sent = sql_count(
         &w,

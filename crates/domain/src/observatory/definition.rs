@@ -32,10 +32,12 @@ pub enum Population {
     ConfirmedNeeds,
     /// Link workers and their caseloads over the last 12 months (not dated).
     LinkWorkers,
+    /// The directory's active services, as they stand on the last day asked for (not dated).
+    Services,
 }
 
 impl Population {
-    pub const ALL: [Population; 7] = [
+    pub const ALL: [Population; 8] = [
         Population::Episodes,
         Population::OnwardReferrals,
         Population::Outcomes,
@@ -43,6 +45,7 @@ impl Population {
         Population::Prescriptions,
         Population::ConfirmedNeeds,
         Population::LinkWorkers,
+        Population::Services,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -54,7 +57,14 @@ impl Population {
             Population::Prescriptions => "prescriptions",
             Population::ConfirmedNeeds => "confirmed_needs",
             Population::LinkWorkers => "link_workers",
+            Population::Services => "services",
         }
+    }
+
+    /// Whether its units are people served (episodes and what hangs from them), whose counts
+    /// disclosure control protects; link workers are staff and services are the directory's.
+    pub fn counts_people(self) -> bool {
+        !matches!(self, Population::LinkWorkers | Population::Services)
     }
 
     /// The conditions a unit of this population can meet (`all` is every unit).
@@ -81,6 +91,7 @@ impl Population {
             Population::Goals => &["all", "met"],
             Population::Prescriptions | Population::ConfirmedNeeds => &["all"],
             Population::LinkWorkers => &["all", "over_safe_caseload"],
+            Population::Services => &["all", "confirmed_recently", "has_capacity", "at_or_near_capacity", "full"],
         }
     }
 
@@ -125,6 +136,7 @@ impl Population {
         ];
         let mut d: Vec<Dimension> = match self {
             Population::LinkWorkers => return vec![LinkWorker],
+            Population::Services => return vec![Organisation, Service, Zone],
             _ => person.to_vec(),
         };
         match self {
@@ -565,6 +577,14 @@ pub const BUILT_IN: &[(&str, &str)] = &[
     (
         "onward-by-organisation.json",
         include_str!("../../indicators/onward-by-organisation.json"),
+    ),
+    (
+        "services-confirmed-recently.json",
+        include_str!("../../indicators/services-confirmed-recently.json"),
+    ),
+    (
+        "services-near-capacity.json",
+        include_str!("../../indicators/services-near-capacity.json"),
     ),
 ];
 

@@ -43,6 +43,11 @@ impl DisclosureRule {
         })
     }
 
+    /// No suppression and no rounding, for counts that are not of people.
+    pub fn exact() -> DisclosureRule {
+        DisclosureRule { suppress_max: 0, round_to: 1 }
+    }
+
     /// Whether a count is small enough to identify someone.
     pub fn is_small(&self, n: u64) -> bool {
         n >= 1 && n <= self.suppress_max

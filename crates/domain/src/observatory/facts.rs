@@ -97,12 +97,31 @@ pub struct PrescriptionFact {
     pub terms: Vec<String>,
 }
 
+/// One service of the directory, for the directory's health: when its details were last
+/// confirmed and its places.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceFact {
+    pub organisation: String,
+    pub service: String,
+    /// HSDS `assured_date`: the last day someone confirmed the details are right.
+    pub confirmed_on: Option<NaiveDate>,
+    /// Places available and the most there are, summed over its capacity records (None where it
+    /// records none).
+    pub available: Option<f64>,
+    pub maximum: Option<f64>,
+    /// Its taxonomy term codes (the settings map them to prescription zones).
+    pub terms: Vec<String>,
+}
+
 /// Everything the engine counts, as of one day.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facts {
     pub episodes: Vec<EpisodeFact>,
     /// Link workers' open caseloads: (display name, people in the last 12 months).
     pub caseloads: Vec<(String, u64)>,
+    /// The directory's active services.
+    #[serde(default)]
+    pub services: Vec<ServiceFact>,
     /// When the store began reading them: every figure counted from them is "as of" this time.
     #[serde(default)]
     pub as_of: Option<chrono::DateTime<chrono::Utc>>,

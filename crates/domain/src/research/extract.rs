@@ -216,7 +216,7 @@ mod tests {
         let w = ep(11, "2026-05-02", EvaluationConsent::Withdrawn);
         let n = ep(12, "2026-05-03", EvaluationConsent::NotRecorded);
         let old = ep(13, "2025-01-01", EvaluationConsent::Given);
-        Facts { episodes: vec![a, b, c, w, n, old], caseloads: vec![], as_of: None }
+        Facts { episodes: vec![a, b, c, w, n, old], ..Default::default() }
     }
 
     #[test]

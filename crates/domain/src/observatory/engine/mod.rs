@@ -194,10 +194,12 @@ pub fn evaluate(
     req: &Request,
     settings: &ObservatorySettings,
 ) -> Evaluation {
-    let rule = settings.rule();
+    // Services are the directory's, not people: their counts go out as they are.
+    let rule = if def.population == Population::Services { DisclosureRule::exact() } else { settings.rule() };
     let ctx = Ctx {
         s: settings,
         granularity: req.granularity,
+        to: req.to,
     };
     let pop = def.population;
 

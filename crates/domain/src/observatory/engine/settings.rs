@@ -21,6 +21,8 @@ pub struct ObservatorySettings {
     pub contact_target_working_days: u32,
     /// Sessions attended that count as adherence (or the referral completed).
     pub adherence_sessions: u32,
+    /// A service with at most this share of its places free (percent) is near capacity.
+    pub near_capacity_percent: u32,
     /// Area name → population, for rates per 1,000.
     pub area_populations: BTreeMap<String, u64>,
     /// Ethnicity code → group (by default the part of the code list's label before ':').
@@ -65,6 +67,7 @@ impl Default for ObservatorySettings {
             age_bands: vec![0, 18, 25, 35, 45, 55, 65, 75, 85],
             contact_target_working_days: 10,
             adherence_sessions: 6,
+            near_capacity_percent: 10,
             area_populations: BTreeMap::new(),
             ethnicity_groups: BTreeMap::new(),
             safe_caseload: 250,
@@ -94,6 +97,9 @@ impl ObservatorySettings {
         }
         if self.adherence_sessions == 0 {
             p.push("observatory.adherence_sessions: give at least 1".into());
+        }
+        if self.near_capacity_percent > 100 {
+            p.push(format!("observatory.near_capacity_percent: {} is more than 100", self.near_capacity_percent));
         }
         for (area, n) in &self.area_populations {
             if *n == 0 {

@@ -156,13 +156,17 @@ pub(super) fn tally(
                     }
                 }
             }
-        } else if req
-            .filters
-            .link_worker
-            .as_ref()
-            .is_some_and(|w| !matches!(&u, Unit::Worker(n, _) if n == w))
-        {
-            continue;
+        } else {
+            let f = &req.filters;
+            let outside = match &u {
+                Unit::Worker(n, _) => f.link_worker.as_ref().is_some_and(|w| n != w),
+                // A service is in no area and has no link worker: only its organisation narrows it.
+                Unit::Service(s) => f.organisation.as_ref().is_some_and(|o| &s.organisation != o),
+                _ => false,
+            };
+            if outside {
+                continue;
+            }
         }
         if let Some(w) = &def.filter {
             if !ctx.meets(&u, w) {

@@ -66,8 +66,7 @@ fn facts() -> Facts {
     }
     Facts {
         episodes,
-        caseloads: vec![],
-        as_of: None,
+        ..Default::default()
     }
 }
 
@@ -250,4 +249,39 @@ fn a_referral_for_several_needs_is_in_each_need_but_once_in_every_total() {
     assert!(hidden(&[Some("self_referral"), Some("social-connection")]) || hidden(&[Some("self_referral"), None]));
     assert!(hidden(&[Some("gp"), Some("food-insecurity")]) || hidden(&[None, Some("food-insecurity")]));
     assert_eq!(e.total().unwrap().count, Some(40));
+}
+
+#[test]
+fn the_directory_health_counts_services_as_they_are_without_suppression() {
+    use crate::observatory::facts::ServiceFact;
+    let service = |org: &str, confirmed: Option<&str>, places: Option<(f64, f64)>| ServiceFact {
+        organisation: org.into(),
+        service: format!("{org} service"),
+        confirmed_on: confirmed.map(d),
+        available: places.map(|p| p.0),
+        maximum: places.map(|p| p.1),
+        terms: vec![],
+    };
+    let f = Facts {
+        services: vec![
+            service("Walkers", Some("2026-11-01"), Some((0.0, 10.0))),
+            service("Walkers", Some("2026-06-01"), Some((5.0, 10.0))),
+            service("Choir", None, None),
+            service("Choir", Some("2026-12-20"), Some((1.0, 20.0))),
+        ],
+        ..facts()
+    };
+    let s = ObservatorySettings::default();
+    let e = evaluate(&def("services-confirmed-recently"), &f, &req(vec![Dimension::Organisation]), &s);
+    let total = e.total().unwrap();
+    assert_eq!((total.numerator, total.count, total.percent), (Some(2), Some(4), Some(50.0)), "{e:#?}");
+    // Counts of services, not of people: 1 of 2 is shown as it is.
+    let walkers = e.cell(&[Some("Walkers")]).unwrap();
+    assert_eq!((walkers.numerator, walkers.count, walkers.suppressed), (Some(1), Some(2), false));
+    // Three months back from the last day asked for: on 2026-08-31, June's confirmation is recent.
+    let august = Request { to: d("2026-08-31"), ..req(vec![]) };
+    assert_eq!(evaluate(&def("services-confirmed-recently"), &f, &august, &s).total().unwrap().numerator, Some(1));
+    let e = evaluate(&def("services-near-capacity"), &f, &req(vec![]), &s);
+    let total = e.total().unwrap();
+    assert_eq!((total.numerator, total.count), (Some(2), Some(3)), "full, and 1 of 20 free; the choir records no places");
 }

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use super::{Granularity, ObservatorySettings};
 use crate::instrument::Change;
 use crate::observatory::definition::{Dimension, Population};
-use crate::observatory::facts::{EpisodeFact, Facts, GoalFact, OnwardFact, OutcomeFact, PrescriptionFact};
+use crate::observatory::facts::{EpisodeFact, Facts, GoalFact, OnwardFact, OutcomeFact, PrescriptionFact, ServiceFact};
 use crate::observatory::stats;
 use crate::pathway::needs;
 
@@ -22,6 +22,7 @@ pub(super) enum Unit<'a> {
     Prescription(&'a EpisodeFact, &'a PrescriptionFact),
     Need(&'a EpisodeFact, &'a str),
     Worker(&'a str, u64),
+    Service(&'a ServiceFact),
 }
 
 impl<'a> Unit<'a> {
@@ -33,14 +34,14 @@ impl<'a> Unit<'a> {
             | Unit::Goal(e, _)
             | Unit::Prescription(e, _)
             | Unit::Need(e, _) => Some(e),
-            Unit::Worker(..) => None,
+            Unit::Worker(..) | Unit::Service(..) => None,
         }
     }
 
     pub(super) fn date(&self) -> Option<NaiveDate> {
         match self {
             Unit::Onward(_, o) => Some(o.sent_on),
-            Unit::Worker(..) => None,
+            Unit::Worker(..) | Unit::Service(..) => None,
             u => u.episode().map(|e| e.received_on),
         }
     }
@@ -51,6 +52,8 @@ pub(super) const UNKNOWN: &str = "unknown";
 pub(super) struct Ctx<'s> {
     pub s: &'s ObservatorySettings,
     pub granularity: Granularity,
+    /// The last day asked for: services are judged as they stand on it.
+    pub to: NaiveDate,
 }
 
 fn opt(v: &Option<String>) -> Vec<String> {
@@ -80,6 +83,14 @@ impl Ctx<'_> {
         use Dimension::*;
         if let Unit::Worker(name, _) = u {
             return vec![name.to_string()];
+        }
+        if let Unit::Service(s) = u {
+            return match d {
+                Dimension::Organisation => vec![s.organisation.clone()],
+                Dimension::Service => vec![s.service.clone()],
+                Dimension::Zone => non_empty(self.s.zones_of(&s.terms)),
+                _ => vec![UNKNOWN.into()],
+            };
         }
         let e = u
             .episode()
@@ -188,6 +199,24 @@ impl Ctx<'_> {
             },
             Unit::Goal(_, g) => cond == "met" && g.met,
             Unit::Worker(_, n) => cond == "over_safe_caseload" && *n > self.s.safe_caseload,
+            Unit::Service(s) => {
+                let places = |v: Option<f64>| v.filter(|n| n.is_finite());
+                let (available, maximum) = (places(s.available), places(s.maximum));
+                match cond {
+                    // Confirmed within the three months that end on the last day asked for.
+                    "confirmed_recently" => s.confirmed_on.is_some_and(|d| {
+                        d <= self.to && self.to.checked_sub_months(chrono::Months::new(3)).is_none_or(|since| d > since)
+                    }),
+                    "has_capacity" => available.is_some(),
+                    "full" => available.is_some_and(|a| a <= 0.0),
+                    "at_or_near_capacity" => match (available, maximum) {
+                        (Some(a), _) if a <= 0.0 => true,
+                        (Some(a), Some(m)) if m > 0.0 => a <= m * f64::from(self.s.near_capacity_percent) / 100.0,
+                        _ => false,
+                    },
+                    _ => false,
+                }
+            }
             Unit::Prescription(..) | Unit::Need(..) => false,
         }
     }
@@ -248,6 +277,9 @@ pub(super) fn natural(a: &str, b: &str) -> Ordering {
 
 pub(super) fn units<'a>(pop: Population, facts: &'a Facts) -> Vec<Unit<'a>> {
     let mut out = vec![];
+    if pop == Population::Services {
+        return facts.services.iter().map(Unit::Service).collect();
+    }
     if pop == Population::LinkWorkers {
         return facts
             .caseloads
@@ -267,7 +299,7 @@ pub(super) fn units<'a>(pop: Population, facts: &'a Facts) -> Vec<Unit<'a>> {
             Population::ConfirmedNeeds => {
                 out.extend(e.confirmed_needs.iter().map(|n| Unit::Need(e, n.as_str())))
             }
-            Population::LinkWorkers => {}
+            Population::LinkWorkers | Population::Services => {}
         }
     }
     out
