@@ -112,7 +112,7 @@ pub fn measure(def: &IndicatorDef) -> Json {
     if def.population == Population::Outcomes {
         stratifiers.push("instrument".into());
     }
-    stratifiers.extend(def.breakdowns.iter().map(|b| b.as_str().to_string()));
+    stratifiers.extend(def.offered_breakdowns().iter().map(|b| b.as_str().to_string()));
     if let Aggregate::Distribution { by } = &def.aggregate {
         stratifiers.push(by.as_str().to_string());
     }

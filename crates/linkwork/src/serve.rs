@@ -117,9 +117,13 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Approves the demo's researcher for a made-up study (once), so that signing in as them shows
-/// an extract being taken.
+/// Puts the demo's link worker in a team and approves the demo's researcher for a made-up study
+/// (once each), so that the observatory breaks down by team and the researcher can take an extract.
 async fn demo_research(st: &AppState) -> anyhow::Result<()> {
+    // The demo's link worker leads the observatory's breakdown by team.
+    if st.store().user_by_username("linkworker").await?.is_some_and(|u| u.team.is_none()) {
+        st.store().set_team(&linkwork_store::pathway::Actor::system("demo set-up"), "linkworker", Some("Town centre team")).await?;
+    }
     if !st.store().list_research_approvals(None).await?.is_empty() {
         return Ok(());
     }

@@ -154,7 +154,7 @@ impl Store {
             .fetch_all(&mut *c)
             .await?;
             let needs: Vec<(String, String)> = sqlx::query_as("SELECT person_id, need FROM person_need").fetch_all(&mut *c).await?;
-            let workers: Vec<(String, String)> = sqlx::query_as("SELECT id, display_name FROM app_user").fetch_all(&mut *c).await?;
+            let workers: Vec<(String, String, Option<String>)> = sqlx::query_as("SELECT id, display_name, team FROM app_user").fetch_all(&mut *c).await?;
             let caseloads: Vec<(String, i64)> = sqlx::query_as(
                 "SELECT u.display_name, COUNT(DISTINCT e.person_id) FROM episode e JOIN app_user u ON u.id = e.link_worker_id \
                  WHERE e.status <> 'closed' OR e.closed_at >= $1 GROUP BY u.display_name ORDER BY u.display_name",
@@ -164,7 +164,9 @@ impl Store {
             .await?;
             tx.commit().await?;
 
-            let names: HashMap<String, String> = workers.into_iter().collect();
+            let team_of: HashMap<String, String> = workers.iter().filter_map(|(id, _, t)| Some((id.clone(), t.clone()?))).collect();
+            let teams: std::collections::BTreeMap<String, String> = workers.iter().filter_map(|(_, n, t)| Some((n.clone(), t.clone()?))).collect();
+            let names: HashMap<String, String> = workers.into_iter().map(|(id, n, _)| (id, n)).collect();
             let mut terms: HashMap<String, Vec<String>> = HashMap::new();
             for (service, code) in service_terms {
                 terms.entry(service).or_default().push(code);
@@ -201,6 +203,7 @@ impl Store {
                     deprivation_decile: d.deprivation_decile,
                     area: d.area.clone(),
                     link_worker: worker.as_ref().and_then(|w| names.get(w).cloned()),
+                    team: worker.as_ref().and_then(|w| team_of.get(w).cloned()),
                     status,
                     first_contact_on: contacted.as_deref().and_then(day),
                     assessed_on: assessed.as_deref().and_then(day),
@@ -288,7 +291,7 @@ impl Store {
                     }
                 })
                 .collect();
-            Ok(Facts { episodes: out, caseloads: caseloads.into_iter().map(|(n, c)| (n, c.max(0) as u64)).collect(), services, as_of })
+            Ok(Facts { episodes: out, caseloads: caseloads.into_iter().map(|(n, c)| (n, c.max(0) as u64)).collect(), teams, services, as_of })
         })
     }
 }

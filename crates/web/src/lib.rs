@@ -16,6 +16,7 @@ pub mod observatory;
 pub mod openapi;
 pub mod pages;
 pub mod research;
+pub mod teams;
 mod session_pages;
 pub mod ui;
 
@@ -134,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .merge(observatory::api::routes())
         .merge(observatory::package::routes())
         .merge(research::api::routes())
+        .merge(teams::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .layer(RequestBodyLimitLayer::new(1024 * 1024));

@@ -45,6 +45,7 @@ impl Modify for Bearer {
         package::get_package, package::post_package, package::list_packages, package::get_region,
         crate::research::api::approve, crate::research::api::revoke, crate::research::api::list_approvals,
         crate::research::api::list_extracts, crate::research::api::create_extract,
+        crate::teams::set_team, crate::teams::list_teams,
     )
 )]
 pub struct ApiDoc;

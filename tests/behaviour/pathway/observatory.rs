@@ -183,6 +183,18 @@ async fn indicators_match_independent_counts(db: TestDb) {
     assert_eq!(cell(&by_need, &["social-connection"])["count"], 12);
     assert_eq!(total(&by_need)["count"], sql_count(&w, "SELECT COUNT(*) FROM episode").await, "{by_need:#}");
 
+    // By link-worker team: the link worker who took on the assessed people is put in one.
+    let r = w.admin.call(reqwest::Method::PUT, "/api/v1/users/lw/team", Some(json!({ "team": "  North   team " })), None).await;
+    assert_eq!((r.status, &r.body["team"]), (200, &json!("North team")), "{:#}", r.body);
+    let bad = w.admin.call(reqwest::Method::PUT, "/api/v1/users/lw/team", Some(json!({ "team": "x".repeat(81) })), None).await;
+    assert_eq!((bad.status, s(&bad.body["errors"][0]["field"])), (422, "team"));
+    assert_eq!(w.analyst.read("/api/v1/teams").await, json!([{ "name": "North team", "members": ["lw"] }]));
+    let assigned = sql_count(&w, "SELECT COUNT(*) FROM episode WHERE link_worker_id IS NOT NULL").await;
+    let by_team = a.read("/api/v1/indicators/referrals-received?breakdown=team").await;
+    assert_eq!(cell(&by_team, &["North team"])["count"], assigned, "{by_team:#}");
+    let one_team = a.read("/api/v1/indicators/referrals-received?team=North%20team").await;
+    assert_eq!(total(&one_team)["count"], assigned);
+
     // The directory's health, against the directory's own rows.
     let health = a.read("/api/v1/indicators/services-confirmed-recently").await;
     let today = chrono::Utc::now().date_naive();

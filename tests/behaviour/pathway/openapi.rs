@@ -66,6 +66,8 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/research/approvals", &["get", "post"]),
     ("/api/v1/research/approvals/{id}/revoke", &["post"]),
     ("/api/v1/research/extracts", &["get", "post"]),
+    ("/api/v1/users/{username}/team", &["put"]),
+    ("/api/v1/teams", &["get"]),
 ];
 
 async fn the_openapi_document_is_valid_and_complete(db: TestDb) {

@@ -131,11 +131,12 @@ impl Population {
             Area,
             Source,
             LinkWorker,
+            Team,
             Need,
             NeedCategory,
         ];
         let mut d: Vec<Dimension> = match self {
-            Population::LinkWorkers => return vec![LinkWorker],
+            Population::LinkWorkers => return vec![LinkWorker, Team],
             Population::Services => return vec![Organisation, Service, Zone],
             _ => person.to_vec(),
         };
@@ -168,6 +169,9 @@ pub enum Dimension {
     /// The referral source.
     Source,
     LinkWorker,
+    /// The link worker's team. A definition that allows a breakdown by link worker allows one by
+    /// team too: a team is a group of workers, so it says nothing finer.
+    Team,
     /// The referral's reasons (a referral with two is counted under each).
     Need,
     /// The SDOH category of the referral's reasons.
@@ -187,7 +191,7 @@ pub enum Dimension {
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 20] = [
+    pub const ALL: [Dimension; 21] = [
         Dimension::Period,
         Dimension::AgeBand,
         Dimension::Sex,
@@ -198,6 +202,7 @@ impl Dimension {
         Dimension::Area,
         Dimension::Source,
         Dimension::LinkWorker,
+        Dimension::Team,
         Dimension::Need,
         Dimension::NeedCategory,
         Dimension::ClosureReason,
@@ -222,6 +227,7 @@ impl Dimension {
             Dimension::Area => "area",
             Dimension::Source => "source",
             Dimension::LinkWorker => "link_worker",
+            Dimension::Team => "team",
             Dimension::Need => "need",
             Dimension::NeedCategory => "need_category",
             Dimension::ClosureReason => "closure_reason",
@@ -347,6 +353,27 @@ impl fmt::Display for DefinitionErrors {
 impl std::error::Error for DefinitionErrors {}
 
 impl IndicatorDef {
+    /// Whether a question may break this indicator down by `d`: the breakdowns it lists, and the
+    /// team wherever it lists the link worker.
+    pub fn allows(&self, d: Dimension) -> bool {
+        self.breakdowns.contains(&d) || d == Dimension::Team && self.breakdowns.contains(&Dimension::LinkWorker)
+    }
+
+    /// The breakdowns a question may ask for, in the definition's order (the team after the link
+    /// worker).
+    pub fn offered_breakdowns(&self) -> Vec<Dimension> {
+        let mut out = vec![];
+        for d in &self.breakdowns {
+            if !out.contains(d) {
+                out.push(*d);
+            }
+            if *d == Dimension::LinkWorker && !self.breakdowns.contains(&Dimension::Team) {
+                out.push(Dimension::Team);
+            }
+        }
+        out
+    }
+
     /// Reads and checks a definition: JSON errors with their line and column, then every rule
     /// the definition breaks, with the field at fault.
     pub fn parse(json: &str) -> Result<IndicatorDef, DefinitionErrors> {

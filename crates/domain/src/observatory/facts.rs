@@ -40,6 +40,9 @@ pub struct EpisodeFact {
     pub area: Option<String>,
     /// The link worker's display name (a member of staff, not the person referred).
     pub link_worker: Option<String>,
+    /// The link worker's team.
+    #[serde(default)]
+    pub team: Option<String>,
     pub status: String,
     pub first_contact_on: Option<NaiveDate>,
     pub assessed_on: Option<NaiveDate>,
@@ -119,6 +122,9 @@ pub struct Facts {
     pub episodes: Vec<EpisodeFact>,
     /// Link workers' open caseloads: (display name, people in the last 12 months).
     pub caseloads: Vec<(String, u64)>,
+    /// Link workers' teams, by display name (workers in no team are not in it).
+    #[serde(default)]
+    pub teams: std::collections::BTreeMap<String, String>,
     /// The directory's active services.
     #[serde(default)]
     pub services: Vec<ServiceFact>,

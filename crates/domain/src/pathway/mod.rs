@@ -16,6 +16,7 @@ pub mod person;
 pub mod referral;
 pub mod role;
 pub mod task;
+pub mod team;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;

@@ -49,6 +49,7 @@ mod sq {
     include!("measures_ops.rs");
     include!("observatory_ops.rs");
     include!("research_ops.rs");
+    include!("team_ops.rs");
 }
 
 /// The PostgreSQL copy of the operations.
@@ -60,6 +61,7 @@ mod pg {
     include!("measures_ops.rs");
     include!("observatory_ops.rs");
     include!("research_ops.rs");
+    include!("team_ops.rs");
 }
 
 /// Why a pathway operation did not happen, in terms the web layer maps to problem details.

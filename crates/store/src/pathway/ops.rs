@@ -187,6 +187,7 @@ async fn user_from(c: &mut Conn, r: &DbRow) -> PResult<User> {
         username: r.try_get("username")?,
         display_name: r.try_get("display_name")?,
         email: r.try_get("email")?,
+        team: r.try_get("team")?,
         disabled: r.try_get("disabled")?,
         created_at: r.try_get("created_at")?,
         password_hash: r.try_get("password_hash")?,

@@ -38,6 +38,9 @@ pub struct User {
     pub roles: Vec<Role>,
     /// Directory organisations this user acts for (providers).
     pub organizations: Vec<String>,
+    /// The link-worker team they are in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
     pub disabled: bool,
     pub created_at: String,
     #[serde(skip)]

@@ -956,3 +956,13 @@ audit-action-read-for-research = Read for research
 audit-action-extract = Extract taken
 audit-entity-research-approval = Research approval
 audit-entity-research-extract = Research extract
+
+## Link workers' teams
+field-team = Team
+admin-team-of = Team of { $username }
+admin-save-team = Save { $username }'s team
+done-team-changed = The team is saved.
+err-team-too-long = Keep a team's name to { $max } characters.
+err-team-control = A team's name cannot hold line breaks or control characters.
+obs-dim-team = Link-worker team
+audit-action-set-team = Team changed

@@ -956,3 +956,13 @@ audit-action-read-for-research = Lectura para investigación
 audit-action-extract = Extracto tomado
 audit-entity-research-approval = Aprobación de investigación
 audit-entity-research-extract = Extracto de investigación
+
+## Equipos de profesionales de enlace
+field-team = Equipo
+admin-team-of = Equipo de { $username }
+admin-save-team = Guardar el equipo de { $username }
+done-team-changed = El equipo está guardado.
+err-team-too-long = El nombre de un equipo no puede pasar de { $max } caracteres.
+err-team-control = El nombre de un equipo no puede tener saltos de línea ni caracteres de control.
+obs-dim-team = Equipo de enlace
+audit-action-set-team = Equipo cambiado

@@ -935,3 +935,13 @@ audit-action-read-for-research = ອ່ານເພື່ອການຄົ້�
 audit-action-extract = ເອົາຂໍ້ມູນໄປ
 audit-entity-research-approval = ການອະນຸມັດການຄົ້ນຄວ້າ
 audit-entity-research-extract = ຂໍ້ມູນການຄົ້ນຄວ້າ
+
+## ທີມຜູ້ປະສານງານ
+field-team = ທີມ
+admin-team-of = ທີມຂອງ { $username }
+admin-save-team = ບັນທຶກທີມຂອງ { $username }
+done-team-changed = ບັນທຶກທີມແລ້ວ.
+err-team-too-long = ຊື່ທີມບໍ່ໃຫ້ເກີນ { $max } ຕົວອັກສອນ.
+err-team-control = ຊື່ທີມບໍ່ສາມາດມີການຂຶ້ນແຖວໃໝ່ ຫຼື ຕົວອັກສອນຄວບຄຸມ.
+obs-dim-team = ທີມຜູ້ປະສານງານ
+audit-action-set-team = ປ່ຽນທີມແລ້ວ

@@ -32,7 +32,7 @@ pub struct IndicatorSummary {
     /// Language tag → title.
     pub title: BTreeMap<String, String>,
     pub description: BTreeMap<String, String>,
-    /// episodes, onward_referrals, outcomes, goals, prescriptions, confirmed_needs or link_workers.
+    /// episodes, onward_referrals, outcomes, goals, prescriptions, confirmed_needs, link_workers or services.
     pub population: String,
     /// count, proportion, duration, mean, stages or distribution.
     pub kind: String,

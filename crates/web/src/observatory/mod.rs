@@ -57,6 +57,8 @@ pub struct Params {
     pub breakdown2: Option<String>,
     /// Only this link worker's episodes (their display name).
     pub link_worker: Option<String>,
+    /// Only episodes of this link-worker team's workers.
+    pub team: Option<String>,
     /// Only onward referrals to this organisation (its id).
     pub organisation: Option<String>,
     /// json (default), csv, or fhir (a FHIR R4 MeasureReport; the API only).
@@ -112,6 +114,7 @@ impl Params {
             filters: Filters {
                 area: text(&self.area),
                 link_worker: text(&self.link_worker),
+                team: text(&self.team),
                 organisation: text(&self.organisation),
             },
         };

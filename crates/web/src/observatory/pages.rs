@@ -62,6 +62,7 @@ struct Dashboard {
     periods: Vec<(String, String, bool)>,
     area: String,
     link_worker: String,
+    team: String,
     charts: Vec<(Chart, TableView)>,
     headlines: Vec<Headline>,
     excluded: String,
@@ -82,6 +83,7 @@ struct IndicatorPage {
     second: Vec<(String, String, bool)>,
     area: String,
     link_worker: String,
+    team: String,
     chart: Option<Chart>,
     table: TableView,
     csv_href: String,
@@ -421,6 +423,7 @@ async fn dashboard(
         periods: periods(&t, &period),
         area: p.area.clone().unwrap_or_default(),
         link_worker: p.link_worker.clone().unwrap_or_default(),
+        team: p.team.clone().unwrap_or_default(),
         charts,
         headlines,
         excluded,
@@ -454,7 +457,7 @@ async fn indicator(
         .collect();
     let options = |pos: usize| -> Vec<(String, String, bool)> {
         std::iter::once((String::new(), t.t("obs-none"), chosen.get(pos).is_none()))
-            .chain(def.breakdowns.iter().map(|d| {
+            .chain(def.offered_breakdowns().into_iter().map(|d| {
                 (
                     d.as_str().to_string(),
                     t.code("obs-dim-", d.as_str()),
@@ -474,6 +477,7 @@ async fn indicator(
     for (k, v) in [
         ("area", &req.filters.area),
         ("link_worker", &req.filters.link_worker),
+        ("team", &req.filters.team),
         ("organisation", &req.filters.organisation),
     ] {
         if let Some(v) = v {
@@ -492,6 +496,7 @@ async fn indicator(
         second: options(1),
         area: p.area.clone().unwrap_or_default(),
         link_worker: p.link_worker.clone().unwrap_or_default(),
+        team: p.team.clone().unwrap_or_default(),
         chart: chart(&t, "indicator", title.clone(), &e),
         table: table(&t, def, &e),
         csv_href: format!("/api/v1/indicators/{}?{}", def.id, q.join("&")),

@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users", get(users).post(create_user))
         .route("/admin/users/{username}/access", post(set_access))
         .route("/admin/users/{username}/roles", post(set_roles))
+        .route("/admin/users/{username}/team", post(set_team))
         .route("/admin/organisations", get(organisations))
         .route("/admin/organisations/{id}/members", post(add_member))
         .route("/admin/organisations/{id}/members/remove", post(remove_member))
@@ -41,6 +42,7 @@ pub struct UserRow {
     /// The role checkboxes of the "change roles" form.
     pub role_boxes: Vec<Choice>,
     pub organisations: String,
+    pub team: String,
     pub disabled: bool,
 }
 
@@ -80,6 +82,7 @@ async fn users_page(state: &AppState, page: Page, v: (String, String, String), r
             roles: u.roles.iter().map(|r| t.code("role-", r.as_str())).collect::<Vec<_>>().join(", "),
             role_boxes: Role::ALL.iter().map(|r| Choice { value: r.as_str().into(), label: t.code("role-", r.as_str()), selected: u.roles.contains(r) }).collect(),
             organisations: u.organizations.iter().map(|o| names.get(o).cloned().unwrap_or_else(|| o.clone())).collect::<Vec<_>>().join(", "),
+            team: u.team.clone().unwrap_or_default(),
             disabled: u.disabled,
         })
         .collect();
@@ -149,6 +152,21 @@ async fn set_roles(State(state): State<AppState>, Path(username): Path<String>, 
     }
     state.store().update_user(&actor, &username, None, Some(&roles), None, None).await?;
     Ok(done("/admin/users", "roles-changed"))
+}
+
+/// Puts a user in a link-worker team (empty: none); a name that cannot be used is explained.
+async fn set_team(State(state): State<AppState>, Path(username): Path<String>, p: Posted) -> PageResult {
+    let (_, actor) = p.page.may(Action::ManageUsers)?;
+    match linkwork_domain::pathway::team::parse_team(p.form.opt("team").as_deref()) {
+        Ok(team) => {
+            state.store().set_team(&actor, &username, team.as_deref()).await?;
+            Ok(done("/admin/users", "team-changed"))
+        }
+        Err(err) => {
+            let e = super::Errors::from_fields(p.page.t(), &[err]);
+            Ok(render_status(users_page(&state, p.page, Default::default(), &[], &[], e, None).await?, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+    }
 }
 
 pub struct OrgRow {

@@ -31,6 +31,9 @@ use super::stats;
 pub struct Filters {
     pub area: Option<String>,
     pub link_worker: Option<String>,
+    /// Only episodes of this link-worker team (and, for caseloads, its workers).
+    #[serde(default)]
+    pub team: Option<String>,
     pub organisation: Option<String>,
 }
 
@@ -68,8 +71,8 @@ impl Request {
             ));
         }
         for b in &self.breakdowns {
-            if !def.breakdowns.contains(b) {
-                let allowed: Vec<_> = def.breakdowns.iter().map(|d| d.as_str()).collect();
+            if !def.allows(*b) {
+                let allowed: Vec<_> = def.offered_breakdowns().iter().map(|d| d.as_str()).collect();
                 p.push((
                     "breakdown".to_string(),
                     format!(
@@ -200,6 +203,7 @@ pub fn evaluate(
         s: settings,
         granularity: req.granularity,
         to: req.to,
+        teams: &facts.teams,
     };
     let pop = def.population;
 

@@ -127,6 +127,7 @@ pub(super) fn tally(
                 || f.link_worker
                     .as_ref()
                     .is_some_and(|w| e.link_worker.as_ref() != Some(w))
+                || f.team.as_ref().is_some_and(|t| e.team.as_ref() != Some(t))
             {
                 continue;
             }
@@ -159,7 +160,9 @@ pub(super) fn tally(
         } else {
             let f = &req.filters;
             let outside = match &u {
-                Unit::Worker(n, _) => f.link_worker.as_ref().is_some_and(|w| n != w),
+                Unit::Worker(n, _) => {
+                    f.link_worker.as_ref().is_some_and(|w| n != w) || f.team.as_ref().is_some_and(|t| ctx.teams.get(*n) != Some(t))
+                }
                 // A service is in no area and has no link worker: only its organisation narrows it.
                 Unit::Service(s) => f.organisation.as_ref().is_some_and(|o| &s.organisation != o),
                 _ => false,

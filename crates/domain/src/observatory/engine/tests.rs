@@ -285,3 +285,35 @@ fn the_directory_health_counts_services_as_they_are_without_suppression() {
     let total = e.total().unwrap();
     assert_eq!((total.numerator, total.count), (Some(2), Some(3)), "full, and 1 of 20 free; the choir records no places");
 }
+
+#[test]
+fn a_team_groups_its_workers_where_a_definition_allows_the_link_worker() {
+    let mut f = facts();
+    for (i, e) in f.episodes.iter_mut().enumerate() {
+        let (worker, team) = match i % 4 {
+            0 => ("Lee", Some("North")),
+            1 => ("Sam", Some("North")),
+            2 => ("Kim", Some("South")),
+            _ => ("Ola", None),
+        };
+        e.link_worker = Some(worker.into());
+        e.team = team.map(String::from);
+    }
+    f.caseloads = vec![("Lee".into(), 120), ("Sam".into(), 300), ("Kim".into(), 80)];
+    f.teams = [("Lee", "North"), ("Sam", "North"), ("Kim", "South")].map(|(w, t)| (w.to_string(), t.to_string())).into();
+    let def = def("referrals-received");
+    assert!(def.allows(Dimension::Team) && def.allows(Dimension::LinkWorker));
+    let e = evaluate(&def, &f, &req(vec![Dimension::Team]), &exact());
+    assert_eq!(e.cell(&[Some("North")]).unwrap().count, Some(20));
+    assert_eq!(e.cell(&[Some("South")]).unwrap().count, Some(10));
+    assert_eq!(e.cell(&[Some("unknown")]).unwrap().count, Some(10), "Ola is in no team");
+    let north = Request { filters: Filters { team: Some("North".into()), ..Filters::default() }, ..req(vec![]) };
+    assert_eq!(evaluate(&def, &f, &north, &exact()).total().unwrap().count, Some(20));
+    // A team's caseloads: its workers'.
+    let e = evaluate(&self::def("caseload-per-worker"), &f, &north, &exact());
+    assert_eq!(e.total().unwrap().count, Some(2), "{e:#?}");
+    assert!(e.cell(&[Some("Kim")]).is_none());
+    // Where a definition allows no link worker, it allows no team.
+    let by_source = self::def("referrals-by-source");
+    assert!(!by_source.allows(Dimension::Team) || by_source.allows(Dimension::LinkWorker));
+}

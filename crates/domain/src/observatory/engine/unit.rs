@@ -54,6 +54,8 @@ pub(super) struct Ctx<'s> {
     pub granularity: Granularity,
     /// The last day asked for: services are judged as they stand on it.
     pub to: NaiveDate,
+    /// Link workers' teams, by display name.
+    pub teams: &'s std::collections::BTreeMap<String, String>,
 }
 
 fn opt(v: &Option<String>) -> Vec<String> {
@@ -82,7 +84,10 @@ impl Ctx<'_> {
     pub(super) fn values(&self, u: &Unit, d: Dimension) -> Vec<String> {
         use Dimension::*;
         if let Unit::Worker(name, _) = u {
-            return vec![name.to_string()];
+            return match d {
+                Dimension::Team => vec![self.teams.get(*name).cloned().unwrap_or_else(|| UNKNOWN.into())],
+                _ => vec![name.to_string()],
+            };
         }
         if let Unit::Service(s) = u {
             return match d {
@@ -126,6 +131,7 @@ impl Ctx<'_> {
             Area => opt(&e.area),
             Source => vec![e.source.clone()],
             LinkWorker => opt(&e.link_worker),
+            Team => opt(&e.team),
             Need => non_empty(dedup(e.needs.clone())),
             NeedCategory => non_empty(dedup(e.needs.iter().map(|n| need_category(n)).collect())),
             ClosureReason => opt(&e.closure_reason),
