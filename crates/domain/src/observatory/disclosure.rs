@@ -267,6 +267,20 @@ mod tests {
         })
     }
 
+    /// Every row and column with a suppressed entry has at least two (its total counts as one).
+    fn no_line_has_one_suppressed(p: &ProtectedTable) -> Result<(), TestCaseError> {
+        let (rows, cols) = (p.cells.len(), p.col_totals.len());
+        for i in 0..rows {
+            let n = p.cells[i].iter().filter(|c| c.is_none()).count() + usize::from(p.row_totals[i].is_none());
+            prop_assert!(n != 1, "row {i} has one suppressed entry: {:?}", p);
+        }
+        for j in 0..cols {
+            let n = (0..rows).filter(|i| p.cells[*i][j].is_none()).count() + usize::from(p.col_totals[j].is_none());
+            prop_assert!(n != 1, "column {j} has one suppressed entry: {:?}", p);
+        }
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn nothing_small_is_published_and_nothing_suppressed_is_recoverable((t, rule) in tables()) {
@@ -298,14 +312,7 @@ mod tests {
             }
             check(p.total, grand)?;
             // Every line with a suppressed entry has at least two (its total counts as one).
-            for i in 0..rows {
-                let n = p.cells[i].iter().filter(|c| c.is_none()).count() + usize::from(p.row_totals[i].is_none());
-                prop_assert!(n != 1, "row {i} has one suppressed entry: {:?}", p);
-            }
-            for j in 0..cols {
-                let n = (0..rows).filter(|i| p.cells[*i][j].is_none()).count() + usize::from(p.col_totals[j].is_none());
-                prop_assert!(n != 1, "column {j} has one suppressed entry: {:?}", p);
-            }
+            no_line_has_one_suppressed(&p)?;
             let n = p.row_totals.iter().filter(|c| c.is_none()).count() + usize::from(p.total.is_none());
             prop_assert!(n != 1, "the row totals have one suppressed entry: {:?}", p);
             let n = p.col_totals.iter().filter(|c| c.is_none()).count() + usize::from(p.total.is_none());
@@ -333,14 +340,7 @@ mod tests {
                 prop_assert!(shown.is_none() || !rule.is_small(*raw), "published a small total {raw}");
                 prop_assert!(shown.is_none_or(|v| v.abs_diff(*raw) <= rule.round_to / 2), "{shown:?} is not {raw}");
             }
-            for i in 0..rows {
-                let n = p.cells[i].iter().filter(|c| c.is_none()).count() + usize::from(p.row_totals[i].is_none());
-                prop_assert!(n != 1, "row {i} has one suppressed entry: {:?}", p);
-            }
-            for j in 0..cols {
-                let n = (0..rows).filter(|i| p.cells[*i][j].is_none()).count() + usize::from(p.col_totals[j].is_none());
-                prop_assert!(n != 1, "column {j} has one suppressed entry: {:?}", p);
-            }
+            no_line_has_one_suppressed(&p)?;
         }
     }
 }
