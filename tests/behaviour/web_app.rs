@@ -336,9 +336,9 @@ async fn walk_the_pathway_on(lang: &'static str, db: TestDb) {
     assert!(p.c.find(Locator::Css("form:has(input[name=to][value=closed])")).await.is_err(), "a closed episode offers no more steps");
     p.sign_out().await;
 
-    // A facilitator's home page (their own screens come with the co-production work).
+    // A facilitator's home is their places (none assigned here).
     p.sign_in("facilitator").await;
-    assert_eq!(p.c.current_url().await.unwrap().path(), "/home");
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/places");
     p.sign_out().await;
 
     // The referrer reads the messages back: accepted (with its SNOMED CT code), plan, closed.
@@ -407,7 +407,7 @@ async fn every_string_every_page_shows_is_in_the_resources() {
 /// A browser signed in as nobody yet, in the pseudo-language (English in brackets), checking
 /// every page it is shown: accessibility, width, and that all its text is in the resources.
 async fn pseudo_walk<'a>(b: &'a Browser, w: &World, extra_data: &[&str]) -> Walk<'a> {
-    let mut data: Vec<String> = ["Gentle group walks around the park for people who want company and fresh air.", "Millbrook Library", "1 Market Square", "Millbrook", "MB1 1AA", "Tuesday walking group", "Community choir", "Emergency food parcels", "Millbrook Ramblers", "Millbrook Food Bank", "Linkwork", "Physical activity", "Walking", "Food", "gp", "lw", "provider", "provider2", "admin", "Rosa", "Martinez", "Rosa Martinez"]
+    let mut data: Vec<String> = ["Gentle group walks around the park for people who want company and fresh air.", "Millbrook Library", "1 Market Square", "Millbrook", "MB1 1AA", "Tuesday walking group", "Community choir", "Emergency food parcels", "Millbrook Ramblers", "Millbrook Food Bank", "Linkwork", "Physical activity", "Walking", "Food", "gp", "lw", "provider", "provider2", "admin", "coordinator", "Rosa", "Martinez", "Rosa Martinez"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -834,5 +834,25 @@ async fn an_administrator_approves_a_researcher_who_takes_an_extract() {
     let table = p.text("#register + table").await;
     assert!(table.contains(reason) && table.contains(study), "{table}");
     assert!(!p.text("main").await.contains("Seeded"), "no identities on the page");
+    b.close().await;
+}
+
+/// A facilitator's home is their places: the village they are assigned to, and nothing of the
+/// village next door.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_facilitator_sees_their_places_and_no_others() {
+    let w = World::new(TestDb::sqlite().await.unwrap()).await;
+    let file = "code,name,level,parent_code,population\nPK,ແຂວງພູຂາວ,province,,184000\nPK-01,ເມືອງນ້ຳແສງ,district,PK,\nPK-01-001,ບ້ານນາໃຕ້,village,PK-01,820\nPK-01-002,ບ້ານໂພນ,village,PK-01,\n";
+    let r = w.admin.http.post(format!("{}/api/v1/places/import", w.admin.base)).bearer_auth(w.admin.token.as_ref().unwrap()).header("content-type", "text/csv").body(file).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(w.admin.post("/api/v1/places/PK-01-001/assignments", json!({ "username": "facilitator" })).await.status, 204);
+    let b = Browser::start_with(true).await;
+    b.phone_viewport(360, 740).await;
+    let mut p = pseudo_walk(&b, &w, &["ບ້ານນາໃຕ້", "PK-01-001", "facilitator"]).await;
+    p.sign_in("facilitator").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/places", "the facilitator's home is their places");
+    let main = p.text("main").await;
+    assert!(main.contains("ບ້ານນາໃຕ້") && main.contains("820"), "{main}");
+    assert!(!main.contains("ບ້ານໂພນ") && !main.contains("ເມືອງນ້ຳແສງ"), "neither the next village nor the district: {main}");
     b.close().await;
 }

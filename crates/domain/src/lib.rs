@@ -3,6 +3,7 @@
 //! This crate is pure. It knows nothing of HTTP, SQL, files or the search engine; everything else
 //! depends on it and never the reverse (checked in CI with `cargo tree -i`).
 
+pub mod coproduction;
 pub mod geo;
 pub mod hsds;
 pub mod id;

@@ -45,6 +45,9 @@ pub struct Config {
     /// `adherence_sessions`, `cache_seconds`, `programme_id`, `programme_name`, `[observatory.area_populations]`,
     /// `[observatory.zones]`).
     pub observatory: ObservatorySettings,
+    /// The levels of the hierarchy of places, from the top down (`[[places.levels]]`: `code`,
+    /// `names = { en = "…", lo = "…", es = "…" }`).
+    pub places: linkwork_domain::coproduction::PlaceSettings,
 }
 
 impl Default for Config {
@@ -62,6 +65,7 @@ impl Default for Config {
             matching: MatchingSettings::default(),
             outcomes: OutcomeSettings::default(),
             observatory: ObservatorySettings::default(),
+            places: linkwork_domain::coproduction::PlaceSettings::default(),
         }
     }
 }
@@ -88,7 +92,7 @@ impl Config {
         }
         fig = fig.merge(Env::prefixed("LINKWORK_").ignore(&["config"])).merge(Serialized::defaults(overrides));
         let config: Config = fig.extract().map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
-        let problems: Vec<String> = [config.matching.check(), config.outcomes.check(), config.observatory.check().map(|_| ())]
+        let problems: Vec<String> = [config.matching.check(), config.outcomes.check(), config.observatory.check().map(|_| ()), config.places.check()]
             .into_iter()
             .filter_map(Result::err)
             .flatten()

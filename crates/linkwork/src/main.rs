@@ -9,6 +9,7 @@ mod import;
 mod indicators;
 mod instruments;
 mod observatory;
+mod places;
 mod serve;
 mod users;
 
@@ -88,6 +89,9 @@ enum Command {
     /// Publish this programme's indicator package; import and list other programmes' packages
     #[command(subcommand)]
     Observatory(observatory::ObservatoryCommand),
+    /// Import the hierarchy of places for co-production, and assign facilitators and coordinators
+    #[command(subcommand)]
+    Places(places::PlacesCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -152,6 +156,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<std::process::E
         Command::Audit(cmd) => users::audit(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Command::Instrument(cmd) => instruments::run(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Command::Indicator(cmd) => indicators::run(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
+        Command::Places(cmd) => places::run(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
         Command::Observatory(cmd) => observatory::run(&config, cmd).await.map(|ok| if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }),
     }
 }

@@ -5,7 +5,7 @@ use linkwork_web::{AppState, Directory, WebConfig};
 use crate::config::Config;
 
 pub(crate) fn web_config(config: &Config) -> WebConfig {
-    let mut w = WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone(), safe_caseload: config.safe_caseload, pseudo_language: config.pseudo_language, matching: config.matching.clone(), outcomes: config.outcomes.clone(), observatory: config.observatory.clone(), ..WebConfig::default() };
+    let mut w = WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone(), safe_caseload: config.safe_caseload, pseudo_language: config.pseudo_language, matching: config.matching.clone(), outcomes: config.outcomes.clone(), observatory: config.observatory.clone(), places: config.places.clone(), ..WebConfig::default() };
     if let Some(codes) = &config.ethnicity_codes {
         w.ethnicity_codes = codes.clone();
     }
@@ -91,6 +91,7 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
         }
         neighbour(config, &st).await?;
         demo_research(&st).await?;
+        demo_places(&st).await?;
         accounts
     };
     store.close().await;
@@ -114,6 +115,20 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
     println!("  Data is kept in {} (delete it to start again).", config.data_dir.display());
     println!("Press Ctrl+C to stop.");
     server.handle.await??;
+    Ok(())
+}
+
+/// A fictional province with two districts and six villages: the facilitator works in one
+/// district's villages, the coordinator oversees the province (once).
+async fn demo_places(st: &AppState) -> anyhow::Result<()> {
+    if !st.store().list_places(None).await?.is_empty() {
+        return Ok(());
+    }
+    let a = linkwork_store::pathway::Actor::system("demo set-up");
+    linkwork_web::coproduction::places::import_text(st, &a, include_str!("demo_places.csv"), false).await.map_err(crate::users::problem_text)?;
+    for (code, user) in [("PK-01-001", "facilitator"), ("PK-01-002", "facilitator"), ("PK", "coordinator")] {
+        st.store().assign_place(&a, code, user).await?;
+    }
     Ok(())
 }
 

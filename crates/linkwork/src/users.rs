@@ -180,12 +180,13 @@ pub async fn demo_accounts(st: &AppState) -> anyhow::Result<(Vec<(String, String
         Some(o) => st.store().select_in("organization", "id", &[o.to_string()]).await?.first().and_then(|r| r.get_str("name").map(str::to_string)),
         None => None,
     };
-    let accounts: [(&str, &str, Role); 7] = [
+    let accounts: [(&str, &str, Role); 8] = [
         ("admin", "Ada Admin", Role::Admin),
         ("gp", "Dr Gita Patel", Role::Referrer),
         ("linkworker", "Lee Worker", Role::LinkWorker),
         ("provider", "Pat Provider", Role::Provider),
         ("facilitator", "Faye Facilitator", Role::Facilitator),
+        ("coordinator", "Khamla Coordinator", Role::Coordinator),
         ("analyst", "Ann Analyst", Role::Analyst),
         ("researcher", "Rita Researcher", Role::Researcher),
     ];

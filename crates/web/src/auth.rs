@@ -134,6 +134,8 @@ fn describe(action: Action) -> &'static str {
         Action::ManageIndicators => "loading indicator definitions",
         Action::ApproveResearch => "approving researchers",
         Action::TakeExtracts => "taking research extracts",
+        Action::ManagePlaces => "managing places and who is assigned to them",
+        Action::ReadPlaces => "seeing community places",
     }
 }
 

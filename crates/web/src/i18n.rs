@@ -227,6 +227,11 @@ impl Tr {
         self.lang.tag()
     }
 
+    /// Whether the reader's language has this message.
+    pub fn has(&self, id: &str) -> bool {
+        self.catalog.bundles[&self.lang].has_message(id)
+    }
+
     /// A message without arguments.
     pub fn t(&self, id: &str) -> String {
         self.catalog.format(self.lang, id, None)

@@ -5,6 +5,7 @@
 
 pub mod api_v1;
 pub mod auth;
+pub mod coproduction;
 mod body;
 pub mod directory;
 pub mod error;
@@ -54,6 +55,8 @@ pub struct WebConfig {
     pub outcomes: linkwork_domain::instrument::OutcomeSettings,
     /// Disclosure control, age bands, targets and populations for the indicators.
     pub observatory: linkwork_domain::observatory::ObservatorySettings,
+    /// The levels of the hierarchy of places.
+    pub places: linkwork_domain::coproduction::PlaceSettings,
 }
 
 impl Default for WebConfig {
@@ -67,6 +70,7 @@ impl Default for WebConfig {
             matching: linkwork_domain::matching::MatchingSettings::default(),
             outcomes: linkwork_domain::instrument::OutcomeSettings::default(),
             observatory: linkwork_domain::observatory::ObservatorySettings::default(),
+            places: linkwork_domain::coproduction::PlaceSettings::default(),
         }
     }
 }
@@ -128,6 +132,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(observatory::pages::routes())
                 .merge(observatory::package::page_routes())
                 .merge(research::pages::routes())
+                .merge(coproduction::pages::routes())
                 .layer(axum::middleware::from_fn_with_state(state.clone(), ui::error_pages)),
         )
         .merge(api_v1::routes())
@@ -136,6 +141,7 @@ pub fn router(state: AppState) -> Router {
         .merge(observatory::package::routes())
         .merge(research::api::routes())
         .merge(teams::routes())
+        .merge(coproduction::places::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .layer(RequestBodyLimitLayer::new(1024 * 1024));

@@ -46,6 +46,8 @@ impl Modify for Bearer {
         crate::research::api::approve, crate::research::api::revoke, crate::research::api::list_approvals,
         crate::research::api::list_extracts, crate::research::api::create_extract,
         crate::teams::set_team, crate::teams::list_teams,
+        crate::coproduction::places::import_places, crate::coproduction::places::list_places, crate::coproduction::places::place_levels,
+        crate::coproduction::places::get_place, crate::coproduction::places::assign_place, crate::coproduction::places::unassign_place,
     )
 )]
 pub struct ApiDoc;

@@ -135,7 +135,7 @@ async fn login(State(state): State<AppState>, page: Page, headers: HeaderMap, Fo
 /// inbox, the administrator's users; others get a page of what they can reach.
 async fn home(page: Page) -> Response {
     let Some(c) = page.caller.as_ref() else { return Redirect::to("/login").into_response() };
-    for (role, to) in [(Role::LinkWorker, "/caseload"), (Role::Referrer, "/referrals"), (Role::Provider, "/inbox"), (Role::Admin, "/admin/users"), (Role::Analyst, "/observatory"), (Role::Researcher, "/research")] {
+    for (role, to) in [(Role::LinkWorker, "/caseload"), (Role::Referrer, "/referrals"), (Role::Provider, "/inbox"), (Role::Admin, "/admin/users"), (Role::Analyst, "/observatory"), (Role::Researcher, "/research"), (Role::Facilitator, "/places"), (Role::Coordinator, "/places")] {
         if c.has(role) {
             return Redirect::to(to).into_response();
         }

@@ -11,6 +11,7 @@ mod measures;
 mod observatory;
 mod observatory_packages;
 mod openapi;
+mod places;
 mod research;
 
 use std::sync::OnceLock;
@@ -38,6 +39,7 @@ pub struct World {
     pub facilitator: Client,
     pub analyst: Client,
     pub researcher: Client,
+    pub coordinator: Client,
 }
 
 /// One user's view of the API.
@@ -130,6 +132,7 @@ impl World {
             ("facilitator", Role::Facilitator, vec![]),
             ("analyst", Role::Analyst, vec![]),
             ("researcher", Role::Researcher, vec![]),
+            ("coordinator", Role::Coordinator, vec![]),
         ] {
             let u = NewUser {
                 username: username.into(),
@@ -156,6 +159,7 @@ impl World {
             facilitator: next(),
             analyst: next(),
             researcher: next(),
+            coordinator: next(),
             app,
             f,
         }

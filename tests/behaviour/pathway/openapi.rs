@@ -68,6 +68,12 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/research/extracts", &["get", "post"]),
     ("/api/v1/users/{username}/team", &["put"]),
     ("/api/v1/teams", &["get"]),
+    ("/api/v1/places", &["get"]),
+    ("/api/v1/places/levels", &["get"]),
+    ("/api/v1/places/import", &["post"]),
+    ("/api/v1/places/{code}", &["get"]),
+    ("/api/v1/places/{code}/assignments", &["post"]),
+    ("/api/v1/places/{code}/assignments/{username}", &["delete"]),
 ];
 
 async fn the_openapi_document_is_valid_and_complete(db: TestDb) {

@@ -47,10 +47,14 @@ pub enum Action {
     ApproveResearch,
     /// Take de-identified extracts under one's own approval (checked where it is kept).
     TakeExtracts,
+    /// Import the hierarchy of places and assign facilitators and coordinators to them.
+    ManagePlaces,
+    /// See the places one is assigned to and those below them (checked where they are read).
+    ReadPlaces,
 }
 
 impl Action {
-    pub const ALL: [Action; 18] = [
+    pub const ALL: [Action; 20] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::CreateReferral,
@@ -69,6 +73,8 @@ impl Action {
         Action::ManageIndicators,
         Action::ApproveResearch,
         Action::TakeExtracts,
+        Action::ManagePlaces,
+        Action::ReadPlaces,
     ];
 }
 
@@ -76,14 +82,14 @@ impl Action {
 pub fn role_permits(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
-        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates | ManageInstruments | ImportPackages | ManageIndicators | ApproveResearch),
+        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates | ManageInstruments | ImportPackages | ManageIndicators | ApproveResearch | ManagePlaces | ReadPlaces),
         Role::Referrer => matches!(action, CreateReferral | ReadOwnReferrals),
         Role::LinkWorker => matches!(
             action,
             CreateReferral | ReadOwnReferrals | ReadPeople | WritePeople | ManageConsent | WorkEpisodes | SendOnwardReferrals | ReadAggregates
         ),
         Role::Provider => matches!(action, ReceiveOnwardReferrals),
-        Role::Facilitator => false,
+        Role::Facilitator | Role::Coordinator => matches!(action, ReadPlaces),
         Role::Analyst => matches!(action, ReadAggregates | ImportPackages),
         Role::Researcher => matches!(action, TakeExtracts),
     }
@@ -105,7 +111,9 @@ mod tests {
         }
         for a in Action::ALL {
             assert_eq!(role_permits(Role::Analyst, a), matches!(a, Action::ReadAggregates | Action::ImportPackages), "{a:?}");
-            assert!(!role_permits(Role::Facilitator, a));
+            // Facilitators and coordinators see places, never people's records.
+            assert_eq!(role_permits(Role::Facilitator, a), a == Action::ReadPlaces, "{a:?}");
+            assert_eq!(role_permits(Role::Coordinator, a), a == Action::ReadPlaces, "{a:?}");
         }
         assert!(permits(&[Role::Provider, Role::Admin], Action::ManageUsers));
         // Record-level research data goes to researchers alone, never to analysts or administrators.

@@ -19,6 +19,8 @@ pub enum Role {
     Provider,
     /// Runs community meetings and action plans; sees no personal data.
     Facilitator,
+    /// Supervises facilitators: sees the places assigned to them and every place below.
+    Coordinator,
     /// Sees indicators, never identities.
     Analyst,
     /// Takes de-identified extracts for evaluation, only under an administrator's approval for a
@@ -27,7 +29,7 @@ pub enum Role {
 }
 
 impl Role {
-    pub const ALL: [Role; 7] = [Role::Admin, Role::Referrer, Role::LinkWorker, Role::Provider, Role::Facilitator, Role::Analyst, Role::Researcher];
+    pub const ALL: [Role; 8] = [Role::Admin, Role::Referrer, Role::LinkWorker, Role::Provider, Role::Facilitator, Role::Coordinator, Role::Analyst, Role::Researcher];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -36,6 +38,7 @@ impl Role {
             Role::LinkWorker => "link_worker",
             Role::Provider => "provider",
             Role::Facilitator => "facilitator",
+            Role::Coordinator => "coordinator",
             Role::Analyst => "analyst",
             Role::Researcher => "researcher",
         }
@@ -49,7 +52,7 @@ impl fmt::Display for Role {
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
-#[error("'{0}' is not a role; use one of admin, referrer, link_worker, provider, facilitator, analyst, researcher")]
+#[error("'{0}' is not a role; use one of admin, referrer, link_worker, provider, facilitator, coordinator, analyst, researcher")]
 pub struct UnknownRole(pub String);
 
 impl FromStr for Role {

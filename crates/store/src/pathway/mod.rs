@@ -50,6 +50,7 @@ mod sq {
     include!("observatory_ops.rs");
     include!("research_ops.rs");
     include!("team_ops.rs");
+    include!("places_ops.rs");
 }
 
 /// The PostgreSQL copy of the operations.
@@ -62,6 +63,7 @@ mod pg {
     include!("observatory_ops.rs");
     include!("research_ops.rs");
     include!("team_ops.rs");
+    include!("places_ops.rs");
 }
 
 /// Why a pathway operation did not happen, in terms the web layer maps to problem details.

@@ -606,3 +606,36 @@ pub struct ExtractRecord {
     pub content_sha256: String,
     pub created_at: String,
 }
+
+/// A place of the co-production hierarchy.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlaceRecord {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    /// The level's code (e.g. district) and depth (0 at the top).
+    pub level: String,
+    pub depth: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub population: Option<i64>,
+    /// Usernames of the facilitators and coordinators assigned to it.
+    pub assigned: Vec<String>,
+}
+
+/// What an import of places did.
+#[derive(Clone, Debug, Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PlacesReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Nothing was written (a dry run).
+    pub dry_run: bool,
+}

@@ -966,3 +966,20 @@ err-team-too-long = Keep a team's name to { $max } characters.
 err-team-control = A team's name cannot hold line breaks or control characters.
 obs-dim-team = Link-worker team
 audit-action-set-team = Team changed
+
+## Co-production: places
+role-coordinator = Coordinator
+nav-places = My places
+places-title = My places
+places-intro = The places you work with, and every place below them.
+places-none = No place has been assigned to you yet. Ask an administrator to assign you to your villages or district.
+places-population = population { $count }
+places-assigned = assigned: { $names }
+audit-action-unassign = Unassigned
+audit-entity-place = Place
+place-level-province = Province
+place-level-district = District
+place-level-village = Village
+place-level-city = City
+place-level-ward = Ward
+place-level-neighbourhood = Neighbourhood

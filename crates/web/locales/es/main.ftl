@@ -966,3 +966,20 @@ err-team-too-long = El nombre de un equipo no puede pasar de { $max } caracteres
 err-team-control = El nombre de un equipo no puede tener saltos de línea ni caracteres de control.
 obs-dim-team = Equipo de enlace
 audit-action-set-team = Equipo cambiado
+
+## Coproducción: lugares
+role-coordinator = Coordinador/a
+nav-places = Mis lugares
+places-title = Mis lugares
+places-intro = Los lugares con los que trabaja, y todos los que hay debajo.
+places-none = Todavía no tiene ningún lugar asignado. Pida a un administrador que le asigne sus aldeas o su distrito.
+places-population = población { $count }
+places-assigned = asignado a: { $names }
+audit-action-unassign = Asignación retirada
+audit-entity-place = Lugar
+place-level-province = Provincia
+place-level-district = Distrito
+place-level-village = Aldea
+place-level-city = Ciudad
+place-level-ward = Barrio
+place-level-neighbourhood = Vecindario

@@ -945,3 +945,20 @@ err-team-too-long = ຊື່ທີມບໍ່ໃຫ້ເກີນ { $max } �
 err-team-control = ຊື່ທີມບໍ່ສາມາດມີການຂຶ້ນແຖວໃໝ່ ຫຼື ຕົວອັກສອນຄວບຄຸມ.
 obs-dim-team = ທີມຜູ້ປະສານງານ
 audit-action-set-team = ປ່ຽນທີມແລ້ວ
+
+## ການຮ່ວມມືກັບຊຸມຊົນ: ສະຖານທີ່
+role-coordinator = ຜູ້ປະສານງານເຂດ
+nav-places = ສະຖານທີ່ຂອງຂ້ອຍ
+places-title = ສະຖານທີ່ຂອງຂ້ອຍ
+places-intro = ສະຖານທີ່ທີ່ທ່ານເຮັດວຽກນຳ, ແລະ ທຸກສະຖານທີ່ທີ່ຢູ່ລຸ່ມ.
+places-none = ທ່ານຍັງບໍ່ໄດ້ຮັບມອບໝາຍສະຖານທີ່ໃດເທື່ອ. ກະລຸນາຂໍໃຫ້ຜູ້ບໍລິຫານມອບໝາຍບ້ານ ຫຼື ເມືອງຂອງທ່ານ.
+places-population = ພົນລະເມືອງ { $count }
+places-assigned = ມອບໝາຍໃຫ້: { $names }
+audit-action-unassign = ຍົກເລີກການມອບໝາຍ
+audit-entity-place = ສະຖານທີ່
+place-level-province = ແຂວງ
+place-level-district = ເມືອງ
+place-level-village = ບ້ານ
+place-level-city = ນະຄອນ
+place-level-ward = ເຂດ
+place-level-neighbourhood = ຄຸ້ມ

@@ -99,6 +99,9 @@ fn nav_for(t: &Tr, caller: Option<&Caller>, path: &str) -> Vec<NavItem> {
             if c.may(Action::ReadAggregates).is_ok() {
                 items.push(("/observatory", "nav-observatory"));
             }
+            if c.can(Action::ReadPlaces) {
+                items.push(("/places", "nav-places"));
+            }
             if c.can(Action::ApproveResearch) || c.can(Action::TakeExtracts) {
                 items.push(("/research", "nav-research"));
             }

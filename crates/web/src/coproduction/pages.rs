@@ -1,0 +1,78 @@
+//! The facilitators' and coordinators' page `/places`: the places they are assigned to and every
+//! place below, as a tree, with the configured level names in the reader's language.
+
+use askama::Template;
+use axum::extract::State;
+use axum::routing::get;
+use axum::Router;
+use linkwork_domain::pathway::access::Action;
+
+use crate::ui::{render, Chrome, Fail, Page, PageResult};
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/places", get(places))
+}
+
+/// One line of the tree.
+pub struct PlaceLine {
+    pub depth: usize,
+    pub code: String,
+    pub name: String,
+    pub level: String,
+    pub population: String,
+    pub assigned: String,
+}
+
+/// A level's name for the reader: as configured for their language; else the shipped translation
+/// of a usual level (province, district, village, city, ward, neighbourhood); else as configured
+/// in English.
+pub fn level_name(t: &crate::i18n::Tr, s: &linkwork_domain::coproduction::PlaceSettings, code: &str, lang: &str) -> String {
+    let level = s.levels.iter().find(|l| l.code == code);
+    if let Some(n) = level.and_then(|l| l.configured_name(lang)) {
+        return n.to_string();
+    }
+    let key = format!("place-level-{}", code.replace('_', "-"));
+    if t.has(&key) {
+        return t.t(&key);
+    }
+    level.map(|l| l.name_in(lang).to_string()).unwrap_or_else(|| code.to_string())
+}
+
+#[derive(Template)]
+#[template(path = "places.html")]
+struct PlacesPage {
+    c: Chrome,
+    lines: Vec<PlaceLine>,
+}
+
+async fn places(State(state): State<AppState>, page: Page) -> PageResult {
+    let c = page.member()?;
+    let who = if c.can(Action::ManagePlaces) {
+        None
+    } else {
+        c.may(Action::ReadPlaces).map_err(Fail::Api)?;
+        Some(c.user.id.clone())
+    };
+    let t = page.t().clone();
+    let all = state.store().list_places(who.as_deref()).await?;
+    // Depth-first from the places whose parent is not shown (the caller's own), children by name.
+    let shown: std::collections::HashSet<&str> = all.iter().map(|p| p.code.as_str()).collect();
+    let mut lines = vec![];
+    let mut stack: Vec<(&linkwork_store::pathway::PlaceRecord, usize)> =
+        all.iter().filter(|p| p.parent_code.as_deref().is_none_or(|c| !shown.contains(c))).rev().map(|p| (p, 0)).collect();
+    let lang = t.lang_tag().to_string();
+    while let Some((p, depth)) = stack.pop() {
+        let level = level_name(&t, &state.config.places, &p.level, &lang);
+        lines.push(PlaceLine {
+            depth,
+            code: p.code.clone(),
+            name: p.name.clone(),
+            level,
+            population: p.population.map(|n| t.t1("places-population", "count", n)).unwrap_or_default(),
+            assigned: p.assigned.join(", "),
+        });
+        stack.extend(all.iter().filter(|q| q.parent_code.as_deref() == Some(p.code.as_str())).rev().map(|q| (q, depth + 1)));
+    }
+    Ok(render(PlacesPage { c: page.chrome, lines }))
+}
