@@ -95,6 +95,16 @@ impl Caller {
         }
     }
 
+    /// Whose records the caller may list: every one's (None) when they may take `all`, else their
+    /// own (their user id) when they may take `own`; or 403.
+    pub fn all_or_own(&self, all: Action, own: Action) -> Result<Option<String>, ApiError> {
+        if self.can(all) {
+            return Ok(None);
+        }
+        self.may(own)?;
+        Ok(Some(self.user.id.clone()))
+    }
+
     pub fn can(&self, action: Action) -> bool {
         permits(&self.user.roles, action)
     }

@@ -61,65 +61,45 @@ pub(super) async fn import_places(
             None => None,
         };
         let level = &levels[p.depth];
-        type Current = (String, String, String, i64, Option<String>, Option<f64>, Option<f64>, Option<i64>);
+        type Current = (String, String, i64, Option<String>, Option<f64>, Option<f64>, Option<i64>);
         let current: Option<Current> = sqlx::query_as(
-            "SELECT id, name, level, depth, parent_id, latitude, longitude, population FROM place WHERE code = $1",
+            "SELECT name, level, depth, parent_id, latitude, longitude, population FROM place WHERE code = $1",
         )
         .bind(&p.code)
         .fetch_optional(&mut *c)
         .await?;
-        let t = now();
-        match current {
-            None if dry_run => report.created += 1,
-            None => {
-                let id = new_id();
-                sqlx::query(
-                    "INSERT INTO place (id, code, name, depth, level, parent_id, latitude, longitude, population, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
-                )
-                .bind(&id)
-                .bind(&p.code)
-                .bind(&p.name)
-                .bind(p.depth as i64)
-                .bind(level)
-                .bind(&parent_id)
-                .bind(p.latitude)
-                .bind(p.longitude)
-                .bind(p.population)
-                .bind(&t)
-                .execute(&mut *c)
-                .await?;
-                report.created += 1;
-            }
-            Some((id, name, lvl, depth, parent, lat, lon, pop)) => {
-                let same = (name.as_str(), lvl.as_str(), depth, parent.as_deref(), lat, lon, pop)
-                    == (p.name.as_str(), level.as_str(), p.depth as i64, parent_id.as_deref(), p.latitude, p.longitude, p.population);
-                if same {
-                    report.unchanged += 1;
-                    continue;
-                }
-                if dry_run {
-                    report.updated += 1;
-                    continue;
-                }
-                sqlx::query(
-                    "UPDATE place SET name = $1, depth = $2, level = $3, parent_id = $4, latitude = $5, longitude = $6, population = $7, \
-                     updated_at = $8, version = version + 1 WHERE id = $9",
-                )
-                .bind(&p.name)
-                .bind(p.depth as i64)
-                .bind(level)
-                .bind(&parent_id)
-                .bind(p.latitude)
-                .bind(p.longitude)
-                .bind(p.population)
-                .bind(&t)
-                .bind(&id)
-                .execute(&mut *c)
-                .await?;
-                report.updated += 1;
-            }
+        let same = current.as_ref().is_some_and(|(name, lvl, depth, parent, lat, lon, pop)| {
+            (name.as_str(), lvl.as_str(), *depth, parent.as_deref(), *lat, *lon, *pop)
+                == (p.name.as_str(), level.as_str(), p.depth as i64, parent_id.as_deref(), p.latitude, p.longitude, p.population)
+        });
+        match (&current, same) {
+            (_, true) => report.unchanged += 1,
+            (None, false) => report.created += 1,
+            (Some(_), false) => report.updated += 1,
         }
+        if same || dry_run {
+            continue;
+        }
+        // One statement for a new place and a changed one: the code decides which.
+        sqlx::query(
+            "INSERT INTO place (id, code, name, depth, level, parent_id, latitude, longitude, population, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, depth = excluded.depth, level = excluded.level, \
+             parent_id = excluded.parent_id, latitude = excluded.latitude, longitude = excluded.longitude, \
+             population = excluded.population, updated_at = excluded.updated_at, version = place.version + 1",
+        )
+        .bind(new_id())
+        .bind(&p.code)
+        .bind(&p.name)
+        .bind(p.depth as i64)
+        .bind(level)
+        .bind(&parent_id)
+        .bind(p.latitude)
+        .bind(p.longitude)
+        .bind(p.population)
+        .bind(now())
+        .execute(&mut *c)
+        .await?;
     }
     if !dry_run {
         audit(c, a, "import", "place", None, None).await?;

@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Router;
 use linkwork_domain::pathway::access::Action;
 
-use crate::ui::{render, Chrome, Fail, Page, PageResult};
+use crate::ui::{render, Chrome, Page, PageResult};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -47,13 +47,7 @@ struct PlacesPage {
 }
 
 async fn places(State(state): State<AppState>, page: Page) -> PageResult {
-    let c = page.member()?;
-    let who = if c.can(Action::ManagePlaces) {
-        None
-    } else {
-        c.may(Action::ReadPlaces).map_err(Fail::Api)?;
-        Some(c.user.id.clone())
-    };
+    let who = page.member()?.all_or_own(Action::ManagePlaces, Action::ReadPlaces)?;
     let t = page.t().clone();
     let all = state.store().list_places(who.as_deref()).await?;
     // Depth-first from the places whose parent is not shown (the caller's own), children by name.

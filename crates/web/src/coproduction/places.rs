@@ -127,12 +127,7 @@ pub async fn import_places(State(state): State<AppState>, caller: Caller, header
 
 /// Whose places a caller sees: every one (administrators), or their own and below.
 pub fn scope(caller: &Caller) -> ApiResult<Option<String>> {
-    if caller.can(Action::ManagePlaces) {
-        Ok(None)
-    } else {
-        caller.may(Action::ReadPlaces)?;
-        Ok(Some(caller.user.id.clone()))
-    }
+    caller.all_or_own(Action::ManagePlaces, Action::ReadPlaces)
 }
 
 /// The places the caller sees, from the top down.

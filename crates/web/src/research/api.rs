@@ -28,12 +28,7 @@ pub fn routes() -> Router<AppState> {
 
 /// Whose records a caller may list: every one (an administrator), or their own (a researcher).
 fn scope(caller: &Caller) -> ApiResult<Option<String>> {
-    if caller.can(Action::ApproveResearch) {
-        Ok(None)
-    } else {
-        caller.may(Action::TakeExtracts)?;
-        Ok(Some(caller.user.id.clone()))
-    }
+    caller.all_or_own(Action::ApproveResearch, Action::TakeExtracts)
 }
 
 /// Approves a researcher (an account with the researcher role) for a study until a day.

@@ -12,7 +12,7 @@ use linkwork_domain::pathway::access::Action;
 use linkwork_domain::research::{ApprovalInput, ExtractInput, NewApproval};
 
 use super::{problems, take};
-use crate::ui::{done, field_errors, render_status, Choice, Chrome, Errors, Fail, Page, PageResult, Posted};
+use crate::ui::{done, field_errors, render, render_status, Choice, Chrome, Errors, Fail, Page, PageResult, Posted};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -71,12 +71,8 @@ struct ResearchPage {
 
 async fn view(state: &AppState, page: Page, typed: Typed, chosen: &str, e: Errors) -> Result<ResearchPage, Fail> {
     let c = page.member()?;
-    let admin = c.can(Action::ApproveResearch);
-    let researcher = c.can(Action::TakeExtracts);
-    if !admin && !researcher {
-        c.may(Action::TakeExtracts)?;
-    }
-    let who = if admin { None } else { Some(c.user.id.clone()) };
+    let who = c.all_or_own(Action::ApproveResearch, Action::TakeExtracts)?;
+    let (admin, researcher) = (who.is_none(), c.can(Action::TakeExtracts));
     let t = page.t().clone();
     let records = state.store().list_research_approvals(who.as_deref()).await?;
     let usable = records
@@ -122,7 +118,7 @@ async fn view(state: &AppState, page: Page, typed: Typed, chosen: &str, e: Error
 }
 
 async fn page(State(state): State<AppState>, page: Page) -> PageResult {
-    Ok(render_status(view(&state, page, Typed::default(), "", Errors::default()).await?, StatusCode::OK))
+    Ok(render(view(&state, page, Typed::default(), "", Errors::default()).await?))
 }
 
 async fn approve(State(state): State<AppState>, p: Posted) -> PageResult {
