@@ -48,6 +48,10 @@ pub struct Config {
     /// The levels of the hierarchy of places, from the top down (`[[places.levels]]`: `code`,
     /// `names = { en = "…", lo = "…", es = "…" }`).
     pub places: linkwork_domain::coproduction::PlaceSettings,
+    /// The community cycle's code lists (`[[community.partners]]`, `vulnerable_groups`,
+    /// `resource_kinds`, `leads`, `age_groups`, `supervision_checklist`: `code`, `names`;
+    /// `[[community.indicators]]` also `out_of = true` for a share).
+    pub community: linkwork_domain::coproduction::CommunitySettings,
 }
 
 impl Default for Config {
@@ -66,6 +70,7 @@ impl Default for Config {
             outcomes: OutcomeSettings::default(),
             observatory: ObservatorySettings::default(),
             places: linkwork_domain::coproduction::PlaceSettings::default(),
+            community: linkwork_domain::coproduction::CommunitySettings::default(),
         }
     }
 }
@@ -92,7 +97,7 @@ impl Config {
         }
         fig = fig.merge(Env::prefixed("LINKWORK_").ignore(&["config"])).merge(Serialized::defaults(overrides));
         let config: Config = fig.extract().map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
-        let problems: Vec<String> = [config.matching.check(), config.outcomes.check(), config.observatory.check().map(|_| ()), config.places.check()]
+        let problems: Vec<String> = [config.matching.check(), config.outcomes.check(), config.observatory.check().map(|_| ()), config.places.check(), config.community.check()]
             .into_iter()
             .filter_map(Result::err)
             .flatten()

@@ -5,7 +5,7 @@ use linkwork_web::{AppState, Directory, WebConfig};
 use crate::config::Config;
 
 pub(crate) fn web_config(config: &Config) -> WebConfig {
-    let mut w = WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone(), safe_caseload: config.safe_caseload, pseudo_language: config.pseudo_language, matching: config.matching.clone(), outcomes: config.outcomes.clone(), observatory: config.observatory.clone(), places: config.places.clone(), ..WebConfig::default() };
+    let mut w = WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone(), safe_caseload: config.safe_caseload, pseudo_language: config.pseudo_language, matching: config.matching.clone(), outcomes: config.outcomes.clone(), observatory: config.observatory.clone(), places: config.places.clone(), community: config.community.clone(), ..WebConfig::default() };
     if let Some(codes) = &config.ethnicity_codes {
         w.ethnicity_codes = codes.clone();
     }

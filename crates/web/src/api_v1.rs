@@ -95,13 +95,13 @@ pub(crate) fn if_match(headers: &HeaderMap) -> ApiResult<Option<i64>> {
     s.parse::<i64>().map(Some).map_err(|_| ApiError::field("If-Match", format!("'{s}' is not a version; send the ETag you read (e.g. \"3\")")))
 }
 
-fn require_if_match(headers: &HeaderMap, what: &str) -> ApiResult<i64> {
+pub(crate) fn require_if_match(headers: &HeaderMap, what: &str) -> ApiResult<i64> {
     if_match(headers)?.ok_or_else(|| {
         ApiError::PreconditionRequired(format!("send the {what}'s current version in If-Match (its ETag from GET), so that nobody's changes are lost"))
     })
 }
 
-fn with_etag<T: Serialize>(version: i64, body: T) -> Response {
+pub(crate) fn with_etag<T: Serialize>(version: i64, body: T) -> Response {
     let mut r = Json(body).into_response();
     if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
         r.headers_mut().insert(header::ETAG, v);
@@ -109,7 +109,7 @@ fn with_etag<T: Serialize>(version: i64, body: T) -> Response {
     r
 }
 
-fn created<T: Serialize>(body: T) -> Response {
+pub(crate) fn created<T: Serialize>(body: T) -> Response {
     (StatusCode::CREATED, Json(body)).into_response()
 }
 

@@ -146,6 +146,8 @@ fn describe(action: Action) -> &'static str {
         Action::TakeExtracts => "taking research extracts",
         Action::ManagePlaces => "managing places and who is assigned to them",
         Action::ReadPlaces => "seeing community places",
+        Action::RecordCommunity => "recording a community's meetings, needs and plans",
+        Action::SuperviseCommunity => "recording supervision visits",
     }
 }
 

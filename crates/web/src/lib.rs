@@ -57,6 +57,8 @@ pub struct WebConfig {
     pub observatory: linkwork_domain::observatory::ObservatorySettings,
     /// The levels of the hierarchy of places.
     pub places: linkwork_domain::coproduction::PlaceSettings,
+    /// The community cycle's code lists.
+    pub community: linkwork_domain::coproduction::CommunitySettings,
 }
 
 impl Default for WebConfig {
@@ -71,6 +73,7 @@ impl Default for WebConfig {
             outcomes: linkwork_domain::instrument::OutcomeSettings::default(),
             observatory: linkwork_domain::observatory::ObservatorySettings::default(),
             places: linkwork_domain::coproduction::PlaceSettings::default(),
+            community: linkwork_domain::coproduction::CommunitySettings::default(),
         }
     }
 }
@@ -142,6 +145,7 @@ pub fn router(state: AppState) -> Router {
         .merge(research::api::routes())
         .merge(teams::routes())
         .merge(coproduction::places::routes())
+        .merge(coproduction::records::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .layer(RequestBodyLimitLayer::new(1024 * 1024));

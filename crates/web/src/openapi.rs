@@ -48,6 +48,10 @@ impl Modify for Bearer {
         crate::teams::set_team, crate::teams::list_teams,
         crate::coproduction::places::import_places, crate::coproduction::places::list_places, crate::coproduction::places::place_levels,
         crate::coproduction::places::get_place, crate::coproduction::places::assign_place, crate::coproduction::places::unassign_place,
+        crate::coproduction::records::community_code_lists, crate::coproduction::records::list_place_records,
+        crate::coproduction::records::create_place_record, crate::coproduction::records::get_community_record,
+        crate::coproduction::records::update_community_record, crate::coproduction::records::add_action_progress,
+        crate::coproduction::records::raise_action, crate::coproduction::records::answer_action, crate::coproduction::records::list_actions,
     )
 )]
 pub struct ApiDoc;

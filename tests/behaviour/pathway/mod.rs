@@ -11,6 +11,7 @@ mod measures;
 mod observatory;
 mod observatory_packages;
 mod openapi;
+mod community;
 mod places;
 mod research;
 

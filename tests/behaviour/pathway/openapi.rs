@@ -74,6 +74,13 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/places/{code}", &["get"]),
     ("/api/v1/places/{code}/assignments", &["post"]),
     ("/api/v1/places/{code}/assignments/{username}", &["delete"]),
+    ("/api/v1/places/{code}/records", &["get", "post"]),
+    ("/api/v1/community/code-lists", &["get"]),
+    ("/api/v1/community/records/{id}", &["get", "put"]),
+    ("/api/v1/community/records/{id}/progress", &["post"]),
+    ("/api/v1/community/records/{id}/raise", &["post"]),
+    ("/api/v1/community/records/{id}/answer", &["post"]),
+    ("/api/v1/community/actions", &["get"]),
 ];
 
 async fn the_openapi_document_is_valid_and_complete(db: TestDb) {

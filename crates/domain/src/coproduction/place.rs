@@ -2,30 +2,12 @@
 //! population. An imported list is checked here in full, every problem with its line and column;
 //! a list with any problem is refused whole, so an import never leaves half a hierarchy.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 /// One level of the hierarchy: its code and its name in each language.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlaceLevel {
-    pub code: String,
-    /// Language tag → name, e.g. { en = "District", lo = "ເມືອງ" }; English is required.
-    pub names: BTreeMap<String, String>,
-}
-
-impl PlaceLevel {
-    /// The name configured for exactly this language, if any.
-    pub fn configured_name(&self, lang: &str) -> Option<&str> {
-        self.names.get(lang).map(String::as_str)
-    }
-
-    /// The level's name in a language, else in English.
-    pub fn name_in(&self, lang: &str) -> &str {
-        self.names.get(lang).or_else(|| self.names.get("en")).map(String::as_str).unwrap_or(&self.code)
-    }
-}
+pub type PlaceLevel = super::settings::Term;
 
 /// `[places]` in the configuration: the levels, from the top down.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,10 +18,7 @@ pub struct PlaceSettings {
 
 impl Default for PlaceSettings {
     fn default() -> Self {
-        let level = |code: &str, en: &str, es: &str, lo: &str| PlaceLevel {
-            code: code.into(),
-            names: [("en", en), ("es", es), ("lo", lo)].map(|(l, n)| (l.to_string(), n.to_string())).into(),
-        };
+        let level = PlaceLevel::new;
         PlaceSettings {
             levels: vec![
                 level("province", "Province", "Provincia", "ແຂວງ"),
@@ -57,17 +36,7 @@ impl PlaceSettings {
         if self.levels.is_empty() || self.levels.len() > 6 {
             p.push(format!("places.levels: give from 1 to 6 levels, from the top down (there are {})", self.levels.len()));
         }
-        for (i, l) in self.levels.iter().enumerate() {
-            if !is_code(&l.code) {
-                p.push(format!("places.levels[{i}].code: {:?} must be letters, digits, '-', '.' or '_'", l.code));
-            }
-            if self.levels[..i].iter().any(|o| o.code == l.code) {
-                p.push(format!("places.levels[{i}].code: {:?} is given twice", l.code));
-            }
-            if l.names.get("en").is_none_or(|n| n.trim().is_empty()) {
-                p.push(format!("places.levels[{i}].names: give at least an English name (en = \"…\")"));
-            }
-        }
+        super::settings::check_terms("places.levels", self.levels.iter().map(|l| (l.code.as_str(), &l.names)), &mut p);
         if p.is_empty() {
             Ok(())
         } else {
@@ -81,9 +50,7 @@ impl PlaceSettings {
     }
 }
 
-fn is_code(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || "-._".contains(c))
-}
+use super::settings::is_code;
 
 /// One row of a places file as read, by column name, with its line in the file.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

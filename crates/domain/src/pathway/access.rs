@@ -51,10 +51,15 @@ pub enum Action {
     ManagePlaces,
     /// See the places one is assigned to and those below them (checked where they are read).
     ReadPlaces,
+    /// Record the community cycle (meetings, needs, groups, resources, actions, values) for the
+    /// places one sees, and answer what is raised to them (checked where they are kept).
+    RecordCommunity,
+    /// Record supportive supervision visits (coordinators).
+    SuperviseCommunity,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 22] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::CreateReferral,
@@ -75,6 +80,8 @@ impl Action {
         Action::TakeExtracts,
         Action::ManagePlaces,
         Action::ReadPlaces,
+        Action::RecordCommunity,
+        Action::SuperviseCommunity,
     ];
 }
 
@@ -89,7 +96,10 @@ pub fn role_permits(role: Role, action: Action) -> bool {
             CreateReferral | ReadOwnReferrals | ReadPeople | WritePeople | ManageConsent | WorkEpisodes | SendOnwardReferrals | ReadAggregates
         ),
         Role::Provider => matches!(action, ReceiveOnwardReferrals),
-        Role::Facilitator | Role::Coordinator => matches!(action, ReadPlaces),
+        // A facilitator may refer a person who needs individual help into the pathway, as any
+        // referrer may; they never read case records.
+        Role::Facilitator => matches!(action, ReadPlaces | RecordCommunity | CreateReferral | ReadOwnReferrals),
+        Role::Coordinator => matches!(action, ReadPlaces | RecordCommunity | SuperviseCommunity),
         Role::Analyst => matches!(action, ReadAggregates | ImportPackages),
         Role::Researcher => matches!(action, TakeExtracts),
     }
@@ -111,9 +121,10 @@ mod tests {
         }
         for a in Action::ALL {
             assert_eq!(role_permits(Role::Analyst, a), matches!(a, Action::ReadAggregates | Action::ImportPackages), "{a:?}");
-            // Facilitators and coordinators see places, never people's records.
-            assert_eq!(role_permits(Role::Facilitator, a), a == Action::ReadPlaces, "{a:?}");
-            assert_eq!(role_permits(Role::Coordinator, a), a == Action::ReadPlaces, "{a:?}");
+            // Facilitators and coordinators keep their places' records, never people's.
+            use Action::*;
+            assert_eq!(role_permits(Role::Facilitator, a), matches!(a, ReadPlaces | RecordCommunity | CreateReferral | ReadOwnReferrals), "{a:?}");
+            assert_eq!(role_permits(Role::Coordinator, a), matches!(a, ReadPlaces | RecordCommunity | SuperviseCommunity), "{a:?}");
         }
         assert!(permits(&[Role::Provider, Role::Admin], Action::ManageUsers));
         // Record-level research data goes to researchers alone, never to analysts or administrators.

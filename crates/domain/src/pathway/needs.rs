@@ -57,6 +57,9 @@ pub const NEEDS: &[Need] = &[
     def("language", "Language and interpreting", Material, Some("language-access")),
     def("safety", "Safety at home", Material, Some("intimate-partner-violence")),
     def("elder_abuse", "Safety of an older person", Material, Some("elder-abuse")),
+    // What villages name first in community work (CONNECT): water, and reaching the health centre.
+    def("water_sanitation", "Water and sanitation", Material, None),
+    def("health_access", "Getting to health care", Material, None),
 ];
 
 pub fn need(code_or_display: &str) -> Option<&'static Need> {

@@ -51,6 +51,7 @@ mod sq {
     include!("research_ops.rs");
     include!("team_ops.rs");
     include!("places_ops.rs");
+    include!("community_ops.rs");
 }
 
 /// The PostgreSQL copy of the operations.
@@ -64,6 +65,7 @@ mod pg {
     include!("research_ops.rs");
     include!("team_ops.rs");
     include!("places_ops.rs");
+    include!("community_ops.rs");
 }
 
 /// Why a pathway operation did not happen, in terms the web layer maps to problem details.

@@ -639,3 +639,54 @@ pub struct PlacesReport {
     /// Nothing was written (a dry run).
     pub dry_run: bool,
 }
+
+/// A record of the community cycle, as kept for one place.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CommunityRecord {
+    pub id: String,
+    pub place_code: String,
+    pub place_name: String,
+    pub kind: linkwork_domain::coproduction::RecordKind,
+    /// The day it happened, YYYY-MM-DD (a monitored value's month's first day).
+    pub date: String,
+    pub body: linkwork_domain::coproduction::RecordBody,
+    /// Progress notes, raising to the level above and its answer, publication to the directory.
+    pub managed: linkwork_domain::coproduction::cycle::Managed,
+    /// Who recorded it (username).
+    pub author: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// For If-Match: an edit must name the version it was made on.
+    pub version: i64,
+}
+
+/// Which community records to list: those of one place (and below), of a kind, open actions only,
+/// or what was raised to the caller's places.
+#[derive(Clone, Debug, Default)]
+pub struct RecordFilter {
+    pub place_code: Option<String>,
+    pub below: bool,
+    pub kind: Option<linkwork_domain::coproduction::RecordKind>,
+    pub open_actions: bool,
+    pub raised: bool,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub limit: Option<i64>,
+}
+
+/// A submission's result: the record, and whether this was a replay of one kept before.
+#[derive(Clone, Debug)]
+pub struct Submitted {
+    pub record: CommunityRecord,
+    pub replayed: bool,
+}
+
+/// What changes a managed part: a progress note (with the status it sets), raising to the level
+/// above, or the answer from there.
+pub enum ManagedChange<'a> {
+    Progress { text: &'a str, status: Option<linkwork_domain::coproduction::cycle::ActionStatus> },
+    Raise { question: &'a str },
+    Answer { text: &'a str },
+}
+
