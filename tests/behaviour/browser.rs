@@ -69,8 +69,8 @@ impl Browser {
     }
 }
 
-/// Sets the page's viewport through the DevTools protocol that chromedriver relays.
-pub async fn set_viewport(c: &Client, width: u32, height: u32) {
+/// Sends one DevTools protocol command through chromedriver.
+pub async fn cdp(c: &Client, cmd: &str, params: serde_json::Value) -> serde_json::Value {
     #[derive(Debug)]
     struct Cdp(serde_json::Value);
     impl fantoccini::wd::WebDriverCompatibleCommand for Cdp {
@@ -81,9 +81,17 @@ pub async fn set_viewport(c: &Client, width: u32, height: u32) {
             (http::Method::POST, Some(self.0.to_string()))
         }
     }
-    let cmd = Cdp(json!({"cmd": "Emulation.setDeviceMetricsOverride",
-        "params": {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": true}}));
-    c.issue_cmd(cmd).await.expect("the viewport is set");
+    c.issue_cmd(Cdp(json!({ "cmd": cmd, "params": params }))).await.unwrap_or_else(|e| panic!("{cmd}: {e}"))
+}
+
+/// Sets the page's viewport through the DevTools protocol that chromedriver relays.
+pub async fn set_viewport(c: &Client, width: u32, height: u32) {
+    cdp(c, "Emulation.setDeviceMetricsOverride", json!({"width": width, "height": height, "deviceScaleFactor": 1, "mobile": true})).await;
+}
+
+/// Renders the page as for `media` ("print" or "screen").
+pub async fn emulate_media(c: &Client, media: &str) {
+    cdp(c, "Emulation.setEmulatedMedia", json!({ "media": media })).await;
 }
 
 pub async fn text_of(c: &Client, css: &str) -> String {

@@ -136,6 +136,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(observatory::package::page_routes())
                 .merge(research::pages::routes())
                 .merge(coproduction::pages::routes())
+                .merge(coproduction::cycle_pages::routes())
                 .layer(axum::middleware::from_fn_with_state(state.clone(), ui::error_pages)),
         )
         .merge(api_v1::routes())

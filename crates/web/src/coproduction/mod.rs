@@ -4,6 +4,8 @@
 //! A facilitator or coordinator sees the places assigned to them and every place below, asked
 //! of the store each time; administrators see and manage all.
 
+pub mod cycle_pages;
+pub mod form;
 pub mod pages;
 pub mod places;
 pub mod records;

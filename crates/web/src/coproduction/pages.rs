@@ -1,5 +1,6 @@
 //! The facilitators' and coordinators' page `/places`: the places they are assigned to and every
-//! place below, as a tree, with the configured level names in the reader's language.
+//! place below, as a tree, with the configured level names in the reader's language, and what is
+//! due: open actions by due date, and what was raised to them waiting for an answer.
 
 use askama::Template;
 use axum::extract::State;
@@ -44,6 +45,10 @@ pub fn level_name(t: &crate::i18n::Tr, s: &linkwork_domain::coproduction::PlaceS
 struct PlacesPage {
     c: Chrome,
     lines: Vec<PlaceLine>,
+    /// Open actions across the reader's places, the soonest due first.
+    due: Vec<super::cycle_pages::Line>,
+    /// What was raised to the reader's places and waits for an answer.
+    waiting: Vec<super::cycle_pages::Line>,
 }
 
 async fn places(State(state): State<AppState>, page: Page) -> PageResult {
@@ -68,5 +73,18 @@ async fn places(State(state): State<AppState>, page: Page) -> PageResult {
         });
         stack.extend(all.iter().filter(|q| q.parent_code.as_deref() == Some(p.code.as_str())).rev().map(|q| (q, depth + 1)));
     }
-    Ok(render(PlacesPage { c: page.chrome, lines }))
+    use linkwork_store::pathway::RecordFilter;
+    let open = RecordFilter { kind: Some(linkwork_domain::coproduction::RecordKind::Action), open_actions: true, limit: Some(20), ..RecordFilter::default() };
+    let due = state.store().list_records(who.as_deref(), &open).await?;
+    let raised = state.store().list_records(who.as_deref(), &RecordFilter { raised: true, ..RecordFilter::default() }).await?;
+    let line = |r: &linkwork_store::pathway::CommunityRecord| super::cycle_pages::Line {
+        href: format!("/places/{}/records/{}", r.place_code, r.id),
+        date: t.date(&r.date),
+        kind: r.place_name.clone(),
+        text: super::cycle_pages::summary(&t, &state, r),
+        by: r.author.clone(),
+    };
+    let due = due.iter().map(line).collect();
+    let waiting = raised.iter().filter(|r| r.managed.raised.last().is_some_and(|x| x.answer.is_none())).map(line).collect();
+    Ok(render(PlacesPage { c: page.chrome, lines, due, waiting }))
 }
