@@ -3,6 +3,7 @@
 
 mod config;
 mod demo_caseload;
+mod demo_community;
 mod export;
 mod gen;
 mod import;

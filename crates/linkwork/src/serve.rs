@@ -92,6 +92,7 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
         neighbour(config, &st).await?;
         demo_research(&st).await?;
         demo_places(&st).await?;
+        crate::demo_community::demo_community(&st).await?;
         accounts
     };
     store.close().await;

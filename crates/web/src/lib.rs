@@ -146,6 +146,7 @@ pub fn router(state: AppState) -> Router {
         .merge(research::api::routes())
         .merge(teams::routes())
         .merge(coproduction::places::routes())
+        .merge(coproduction::offline::routes())
         .merge(coproduction::records::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))

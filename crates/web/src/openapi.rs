@@ -52,6 +52,7 @@ impl Modify for Bearer {
         crate::coproduction::records::create_place_record, crate::coproduction::records::get_community_record,
         crate::coproduction::records::update_community_record, crate::coproduction::records::add_action_progress,
         crate::coproduction::records::raise_action, crate::coproduction::records::answer_action, crate::coproduction::records::list_actions,
+        crate::coproduction::publish::publish_resource,
     )
 )]
 pub struct ApiDoc;

@@ -114,6 +114,11 @@ async fn every_endpoint_against_every_role(db: TestDb) {
         case(M::POST, v1(&format!("/proposed-needs/{nid}")), Some(json!({ "decision": "confirm" })), LW),
         case(M::GET, v1(&format!("/people/{pid}/outcomes")), None, LW),
         case(M::GET, v1(&format!("/episodes/{eid}/matches")), None, LW),
+        // Community records are facilitators' and coordinators' (and read by administrators);
+        // their per-place rules are in community.rs.
+        case(M::GET, v1("/community/code-lists"), None, &["admin", "facilitator"]),
+        case(M::GET, v1("/community/actions"), None, &["admin", "facilitator"]),
+        case(M::GET, v1("/places"), None, &["admin", "facilitator"]),
     ];
 
     let users: Vec<(&str, &Client)> =

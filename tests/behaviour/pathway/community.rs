@@ -102,7 +102,22 @@ async fn a_village_keeps_its_cycle_once_and_sees_only_its_own(db: TestDb) {
     let stray = f.post("/api/v1/places/V2/records", json!({ "date": today(), "body": { "kind": "need", "words": "x", "needs": ["food"], "meeting": mid } })).await;
     assert_eq!((stray.status, s(&stray.body["errors"][0]["field"])), (422, "body.meeting"), "a need names a meeting of its own village");
     f.ok("/api/v1/places/V1/records", json!({ "date": today(), "body": { "kind": "vulnerable_group", "group": "older_alone", "count": 7, "description": "Mostly on the hill road" } })).await;
-    f.ok("/api/v1/places/V1/records", json!({ "date": today(), "body": { "kind": "resource", "resource_kind": "transport", "name": "Mr Kham's tuk-tuk", "contact": "020 555 0101" } })).await;
+    let resource = f.ok("/api/v1/places/V1/records", json!({ "date": today(), "body": { "kind": "resource", "resource_kind": "transport", "name": "Mr Kham's tuk-tuk", "contact": "020 555 0101" } })).await;
+
+    // Published to the directory with where it came from, once however often it is asked, and
+    // found by search.
+    let rid = s(&resource["id"]);
+    let published = f.post(&format!("/api/v1/community/records/{rid}/publish"), json!({})).await;
+    assert_eq!(published.status, 200, "{:#}", published.body);
+    let service = s(&published.body["managed"]["published"]["service_id"]).to_string();
+    let again = f.post(&format!("/api/v1/community/records/{rid}/publish"), json!({})).await;
+    assert_eq!(s(&again.body["managed"]["published"]["service_id"]), service);
+    assert_eq!(f.post(&format!("/api/v1/community/records/{}/publish", s(&first.body["id"])), json!({})).await.status, 409, "a meeting is not a service");
+    w.app.sync_index().await;
+    let (status, found) = w.app.get_json("/services?q=tuk-tuk").await;
+    let hits: Vec<&Value> = found["contents"].as_array().unwrap().iter().filter(|x| x["id"] == json!(service)).collect();
+    assert_eq!((status, hits.len()), (200, 1), "{found:#}");
+    assert!(s(&hits[0]["description"]).contains("Ban Na Tai (V1)") && s(&hits[0]["description"]).contains("facilitator"), "provenance: {:#}", hits[0]);
     let action = f
         .ok("/api/v1/places/V1/records", json!({ "date": today(), "body": { "kind": "action", "title": "Repair the school well", "needed": "Pump parts", "lead": "district", "due_on": in_days(30), "status": "planned", "need": s(&need["id"]) } }))
         .await;
@@ -174,7 +189,7 @@ async fn a_village_keeps_its_cycle_once_and_sees_only_its_own(db: TestDb) {
     actions.sort();
     let creates = actions.iter().filter(|a| **a == "create").count();
     assert_eq!(creates, 9, "{actions:?}");
-    assert_eq!(actions.iter().filter(|a| !["create"].contains(a)).copied().collect::<Vec<_>>(), ["answer", "progress", "raise", "update"]);
+    assert_eq!(actions.iter().filter(|a| !["create"].contains(a)).copied().collect::<Vec<_>>(), ["answer", "progress", "publish", "raise", "update"]);
 }
 
 on_both_databases!(a_village_keeps_its_cycle_once_and_sees_only_its_own);

@@ -81,6 +81,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/community/records/{id}/raise", &["post"]),
     ("/api/v1/community/records/{id}/answer", &["post"]),
     ("/api/v1/community/actions", &["get"]),
+    ("/api/v1/community/records/{id}/publish", &["post"]),
 ];
 
 async fn the_openapi_document_is_valid_and_complete(db: TestDb) {

@@ -77,8 +77,16 @@ async fn a_facilitator_records_a_village_cycle_in_lao() {
     p.submit("form.record-form").await;
     p.go("/places/PK-01-001/new/resource").await;
     choose(&p, "resource_kind", "transport").await;
-    p.fill("name", "ລົດຕຸກຕຸກຂອງທ້າວຄຳ").await;
+    p.fill("name", "ລົດຕຸກຕຸກຂອງທ້າວຄຳ (Kham tuk-tuk)").await;
+    p.fill("contact", "020 555 0101").await;
     p.submit("form.record-form").await;
+    // Published to the directory, where a link worker finds it by search.
+    p.press("ol.timeline a").await;
+    p.submit("form[action$='/publish']").await;
+    assert!(p.text("main").await.contains(&tr("lo", "done-community-published")));
+    w.app.sync_index().await;
+    p.go("/directory?q=Kham").await;
+    assert!(p.text("main").await.contains("ລົດຕຸກຕຸກຂອງທ້າວຄຳ (Kham tuk-tuk)"), "found by search");
     p.go("/places/PK-01-001/new/action").await;
     p.fill("title", "ສ້ອມແປງນ້ຳສ້າງໂຮງຮຽນ").await;
     choose(&p, "lead", "district").await;
@@ -95,6 +103,22 @@ async fn a_facilitator_records_a_village_cycle_in_lao() {
     p.submit("form[action$='/raise']").await;
     assert!(p.text("main").await.contains(&tr("lo", "community-waiting-answer")));
     let action_page = p.c.current_url().await.unwrap().path().to_string();
+
+    // Someone who needs help of their own is referred into the pathway, with consent, the village
+    // and the facilitator as the source.
+    p.go("/places/PK-01-001").await;
+    p.press("a[href='/referrals/new?place=PK-01-001']").await;
+    assert_eq!(p.c.find(Locator::Id("referral-referrer_organisation")).await.unwrap().prop("value").await.unwrap().as_deref(), Some("ບ້ານນາໃຕ້ (PK-01-001)"));
+    p.fill("person-given_name", "ນາງແກ້ວ").await;
+    p.fill("person-family_name", "ສີສຸກ").await;
+    p.tick("reason-health_access").await;
+    p.tick("consent_to_support").await;
+    p.submit("main form[action='/referrals/new']").await;
+    assert_eq!(p.c.current_url().await.unwrap().path(), "/referrals");
+    let queue = w.lw.read("/api/v1/episodes").await;
+    let episode = w.lw.read(&format!("/api/v1/episodes/{}", s(&queue["contents"][0]["id"]))).await;
+    let referral = episode.to_string();
+    assert!(referral.contains("community_member") && referral.contains("ບ້ານນາໃຕ້ (PK-01-001)"), "in the link worker's queue with its source: {episode:#}");
 
     // Indicator values, shown as a small chart.
     for (period, value) in [("2026-10", "31"), ("2026-11", "35")] {

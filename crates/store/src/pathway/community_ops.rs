@@ -397,3 +397,26 @@ pub(super) async fn list_records(c: &mut Conn, viewer: Option<&str>, f: &RecordF
     let rows = q.fetch_all(&mut *c).await?;
     rows.iter().map(record_from).collect()
 }
+
+/// Marks a resource as published to the directory (where it went and who put it there). The
+/// directory rows are written first under ids derived from the record's, so publishing again
+/// rewrites the same rows; the mark is set once.
+pub(super) async fn mark_published(
+    c: &mut Conn,
+    a: &Actor,
+    viewer: Option<&str>,
+    id: &str,
+    published: &linkwork_domain::coproduction::cycle::Published,
+) -> PResult<Submitted> {
+    let cur = current(c, viewer, id).await?;
+    if cur.kind != RecordKind::Resource.as_str() {
+        return Err(PathwayError::Conflict(format!("this record is a {}; only a resource is published to the directory", cur.kind.replace('_', " "))));
+    }
+    if cur.managed.published.is_none() {
+        let mut managed = cur.managed.clone();
+        managed.published = Some(published.clone());
+        save_managed(c, id, &managed, None, None).await?;
+        audit(c, a, "publish", "community_record", Some(id), None).await?;
+    }
+    Ok(Submitted { record: get_record(c, viewer, id).await?, replayed: false })
+}

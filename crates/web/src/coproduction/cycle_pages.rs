@@ -33,6 +33,7 @@ pub fn routes() -> Router<AppState> {
         .route("/places/{code}/records/{id}/progress", post(progress))
         .route("/places/{code}/records/{id}/raise", post(raise))
         .route("/places/{code}/records/{id}/answer", post(answer))
+        .route("/places/{code}/records/{id}/publish", post(publish))
 }
 
 /// The place a reader sees, with the places they see (for links up and down), or "not found".
@@ -191,6 +192,7 @@ struct PlacePage {
     parent: Option<(String, String)>,
     children: Vec<(String, String)>,
     can_write: bool,
+    can_refer: bool,
     new_links: Vec<KindLink>,
     open: Vec<Line>,
     raised: Vec<Line>,
@@ -207,6 +209,7 @@ async fn place_page(State(state): State<AppState>, Path(code): Path<String>, pag
     let mut open: Vec<&CommunityRecord> = records.iter().filter(|r| r.body.action_status().is_some_and(ActionStatus::is_open)).collect();
     open.sort_by_key(|r| r.body.due_on());
     let can_write = c.can(Action::RecordCommunity);
+    let can_refer = c.can(Action::CreateReferral);
     let new_links = RecordKind::ALL
         .into_iter()
         .filter(|k| can_write && (*k != RecordKind::Supervision || c.can(Action::SuperviseCommunity)))
@@ -226,6 +229,7 @@ async fn place_page(State(state): State<AppState>, Path(code): Path<String>, pag
         parent,
         children,
         can_write,
+        can_refer,
         new_links,
     }))
 }
@@ -331,6 +335,7 @@ pub struct RecordView {
     pub can_answer: bool,
     pub is_action: bool,
     pub published: String,
+    pub can_publish: bool,
 }
 
 pub struct Raised {
@@ -443,6 +448,7 @@ fn record_view(t: &Tr, state: &AppState, r: &CommunityRecord, places: &[PlaceRec
         can_raise: is_action && can_write && has_parent && !waiting,
         // The answer comes from someone who sees the place it was raised to.
         can_answer: can_write && waiting && raised.last().is_some_and(|x| places.iter().any(|p| p.code == x.to_place)),
+        can_publish: r.kind == RecordKind::Resource && can_write && published.is_none(),
         is_action,
         published: published.as_ref().map(|p| t.t2("community-published", "by", p.by.as_str(), "on", t.date(&p.on.to_string()).as_str())).unwrap_or_default(),
     }
@@ -529,6 +535,14 @@ async fn raise(State(state): State<AppState>, Path((code, id)): Path<(String, St
 }
 async fn answer(State(state): State<AppState>, Path((code, id)): Path<(String, String)>, p: Posted) -> PageResult {
     change(&state, &code, &id, p, "answer").await
+}
+
+/// Publishes a resource to the directory and comes back to it.
+async fn publish(State(state): State<AppState>, Path((code, id)): Path<(String, String)>, p: Posted) -> PageResult {
+    let rid = crate::ui::path_id(&id, "record")?;
+    let c = p.page.member()?;
+    super::publish::publish(&state, c, &rid).await?;
+    Ok(done(&format!("/places/{code}/records/{rid}"), "community-published"))
 }
 
 pub struct PlanRow {

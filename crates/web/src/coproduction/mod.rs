@@ -6,6 +6,8 @@
 
 pub mod cycle_pages;
 pub mod form;
+pub mod offline;
 pub mod pages;
 pub mod places;
+pub mod publish;
 pub mod records;

@@ -37,6 +37,7 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/community/records/{id}/progress", post(add_action_progress))
         .route("/api/v1/community/records/{id}/raise", post(raise_action))
         .route("/api/v1/community/records/{id}/answer", post(answer_action))
+        .route("/api/v1/community/records/{id}/publish", post(super::publish::publish_resource))
         .route("/api/v1/community/actions", get(list_actions))
 }
 

@@ -152,9 +152,21 @@ fn form_page(c: Chrome, public: bool, v: Typed, e: Errors) -> ReferralFormPage {
     ReferralFormPage { c, public, v, e, groups, sources, contacts, urgencies, methods }
 }
 
-async fn new_referral(page: Page) -> PageResult {
+#[derive(serde::Deserialize)]
+struct NewReferralQuery {
+    /// A facilitator refers from a place: the place is the referral's source.
+    place: Option<String>,
+}
+
+async fn new_referral(axum::extract::State(state): axum::extract::State<AppState>, axum::extract::Query(q): axum::extract::Query<NewReferralQuery>, page: Page) -> PageResult {
     let (caller, _) = page.may(Action::CreateReferral)?;
-    let v = Typed { source: "gp".into(), referrer_organisation: String::new(), referrer_contact: caller.user.email.clone().unwrap_or_default(), ..Typed::default() };
+    let mut v = Typed { source: "gp".into(), referrer_organisation: String::new(), referrer_contact: caller.user.email.clone().unwrap_or_default(), ..Typed::default() };
+    if let Some(code) = q.place.filter(|_| caller.can(Action::RecordCommunity)) {
+        let place = state.store().list_places(Some(&caller.user.id)).await?.into_iter().find(|p| p.code == code);
+        let place = place.ok_or_else(|| ApiError::not_found(format!("place {code}")))?;
+        v.source = "community_member".into();
+        v.referrer_organisation = format!("{} ({})", place.name, place.code);
+    }
     Ok(render(form_page(page.chrome, false, v, Errors::default())))
 }
 

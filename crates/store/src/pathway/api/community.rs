@@ -30,6 +30,10 @@ impl Store {
     ) -> PResult<Submitted> {
         tx!(self, change_action(a, viewer, id, change, on, submission))
     }
+    /// Marks a resource as published to the directory.
+    pub async fn mark_published(&self, a: &Actor, viewer: Option<&str>, id: &str, published: &linkwork_domain::coproduction::cycle::Published) -> PResult<Submitted> {
+        tx!(self, mark_published(a, viewer, id, published))
+    }
     pub async fn get_record(&self, viewer: Option<&str>, id: &str) -> PResult<CommunityRecord> {
         read!(self, get_record(viewer, id))
     }
