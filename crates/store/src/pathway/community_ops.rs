@@ -9,8 +9,8 @@ use linkwork_domain::coproduction::{NewRecord, RecordBody, RecordKind};
 const SEEN: &str =
     "seen(id) AS (SELECT place_id FROM place_assignment WHERE user_id = $1 UNION SELECT x.id FROM place x JOIN seen ON x.parent_id = seen.id)";
 
-const RECORD_SELECT: &str = "SELECT r.id, p.code AS place_code, p.name AS place_name, r.kind, r.occurred_on, r.body, r.managed, \
-     r.author, r.created_at, r.updated_at, r.version FROM community_record r JOIN place p ON p.id = r.place_id";
+const RECORD_SELECT: &str = "SELECT r.id, r.place_id, r.raised_to, p.code AS place_code, p.name AS place_name, r.kind, r.occurred_on, \
+     r.body, r.managed, r.author, r.created_at, r.updated_at, r.version FROM community_record r JOIN place p ON p.id = r.place_id";
 
 fn decode<T: serde::de::DeserializeOwned>(what: &str, json: &str) -> PResult<T> {
     serde_json::from_str(json).map_err(|e| PathwayError::from(sqlx::Error::Decode(format!("{what}: {e}").into())))
@@ -57,8 +57,7 @@ pub(super) async fn get_record(c: &mut Conn, viewer: Option<&str>, id: &str) -> 
     let row = sqlx::query(&format!("{RECORD_SELECT} WHERE r.id = $1")).bind(id).fetch_optional(&mut *c).await?;
     let missing = || PathwayError::NotFound("community record".into());
     let row = row.ok_or_else(missing)?;
-    let (place_id, raised_to): (String, Option<String>) =
-        sqlx::query_as("SELECT place_id, raised_to FROM community_record WHERE id = $1").bind(id).fetch_one(&mut *c).await?;
+    let (place_id, raised_to): (String, Option<String>) = (row.try_get("place_id")?, row.try_get("raised_to")?);
     let visible = sees_place(c, viewer, &place_id).await? || match &raised_to {
         Some(p) => sees_place(c, viewer, p).await?,
         None => false,
@@ -176,12 +175,26 @@ struct Current {
     managed: Managed,
 }
 
-async fn current(c: &mut Conn, viewer: Option<&str>, id: &str) -> PResult<Current> {
-    let row: Option<(String, String, i64, String, String)> =
-        sqlx::query_as("SELECT place_id, kind, version, body, managed FROM community_record WHERE id = $1").bind(id).fetch_optional(&mut *c).await?;
-    let Some((place_id, kind, version, body, managed)) = row else { return Err(PathwayError::NotFound("community record".into())) };
-    if !sees_place(c, viewer, &place_id).await? {
-        return Err(PathwayError::NotFound("community record".into()));
+/// Which place a change must be made from: the record's own, or the one it was raised to (whose
+/// answer comes from there).
+#[derive(Clone, Copy, PartialEq)]
+enum ReachedFrom {
+    OwnPlace,
+    RaisedTo,
+}
+
+async fn current(c: &mut Conn, viewer: Option<&str>, id: &str, from: ReachedFrom) -> PResult<Current> {
+    let row: Option<(String, String, i64, String, String, Option<String>)> =
+        sqlx::query_as("SELECT place_id, kind, version, body, managed, raised_to FROM community_record WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *c)
+            .await?;
+    let what = if from == ReachedFrom::RaisedTo { "raised action" } else { "community record" };
+    let Some((place_id, kind, version, body, managed, raised_to)) = row else { return Err(PathwayError::NotFound(what.into())) };
+    let seen_from = if from == ReachedFrom::RaisedTo { raised_to } else { Some(place_id.clone()) };
+    match seen_from {
+        Some(p) if sees_place(c, viewer, &p).await? => {}
+        _ => return Err(PathwayError::NotFound(what.into())),
     }
     Ok(Current { place_id, kind, version, body, managed: decode("record's managed parts", &managed)? })
 }
@@ -203,7 +216,7 @@ pub(super) async fn update_record(
     if let Some(done) = replayed(c, a, viewer, submission, &fp).await? {
         return Ok(done);
     }
-    let cur = current(c, viewer, id).await?;
+    let cur = current(c, viewer, id, ReachedFrom::OwnPlace).await?;
     if cur.kind != rec.body.kind().as_str() {
         return Err(invalid("body.kind", format!("this record is a {}; its kind cannot change (make a new record instead)", cur.kind.replace('_', " "))));
     }
@@ -279,21 +292,8 @@ pub(super) async fn change_action(
         return Ok(done);
     }
     // The answer comes from the place above: the record is found through what was raised there.
-    let cur = match change {
-        ManagedChange::Answer { .. } => {
-            let row: Option<(String, String, i64, String, String, Option<String>)> =
-                sqlx::query_as("SELECT place_id, kind, version, body, managed, raised_to FROM community_record WHERE id = $1")
-                    .bind(id)
-                    .fetch_optional(&mut *c)
-                    .await?;
-            let Some((place_id, kind, version, body, managed, Some(to))) = row else { return Err(PathwayError::NotFound("raised action".into())) };
-            if !sees_place(c, viewer, &to).await? {
-                return Err(PathwayError::NotFound("raised action".into()));
-            }
-            Current { place_id, kind, version, body, managed: decode("record's managed parts", &managed)? }
-        }
-        _ => current(c, viewer, id).await?,
-    };
+    let from = if matches!(change, ManagedChange::Answer { .. }) { ReachedFrom::RaisedTo } else { ReachedFrom::OwnPlace };
+    let cur = current(c, viewer, id, from).await?;
     let mut body = an_action(&cur)?;
     let mut managed = cur.managed.clone();
     let action = match change {
@@ -408,7 +408,7 @@ pub(super) async fn mark_published(
     id: &str,
     published: &linkwork_domain::coproduction::cycle::Published,
 ) -> PResult<Submitted> {
-    let cur = current(c, viewer, id).await?;
+    let cur = current(c, viewer, id, ReachedFrom::OwnPlace).await?;
     if cur.kind != RecordKind::Resource.as_str() {
         return Err(PathwayError::Conflict(format!("this record is a {}; only a resource is published to the directory", cur.kind.replace('_', " "))));
     }

@@ -38,7 +38,7 @@ pub fn routes() -> Router<AppState> {
 
 /// The place a reader sees, with the places they see (for links up and down), or "not found".
 async fn seen_place(state: &AppState, page: &Page, code: &str) -> Result<(PlaceRecord, Vec<PlaceRecord>, Option<String>), Fail> {
-    let who = page.member()?.all_or_own(Action::ManagePlaces, Action::ReadPlaces)?;
+    let who = super::places::scope(page.member()?)?;
     let all = state.store().list_places(who.as_deref()).await?;
     let place = all.iter().find(|p| p.code == code).cloned().ok_or_else(|| Fail::Api(ApiError::not_found(format!("place {code}"))))?;
     Ok((place, all, who))
@@ -111,11 +111,12 @@ pub struct Line {
     pub by: String,
 }
 
-fn line(t: &Tr, state: &AppState, r: &CommunityRecord) -> Line {
+/// A record as a line of a list; `kind` is what the list says of it (its kind, or its place).
+pub fn line(t: &Tr, state: &AppState, r: &CommunityRecord, kind: String) -> Line {
     Line {
         href: format!("/places/{}/records/{}", r.place_code, r.id),
         date: t.date(&r.date),
-        kind: t.code("community-kind-", r.kind.as_str()),
+        kind,
         text: summary(t, state, r),
         by: r.author.clone(),
     }
@@ -218,11 +219,12 @@ async fn place_page(State(state): State<AppState>, Path(code): Path<String>, pag
     let parent = place.parent_code.as_ref().and_then(|p| all.iter().find(|q| &q.code == p)).map(|q| (q.code.clone(), q.name.clone()));
     let children = all.iter().filter(|q| q.parent_code.as_deref() == Some(code.as_str())).map(|q| (q.code.clone(), q.name.clone())).collect();
     let level = super::pages::level_name(&t, &state.config.places, &place.level, t.lang_tag());
+    let of_kind = |r: &CommunityRecord| line(&t, &state, r, t.code("community-kind-", r.kind.as_str()));
     Ok(render(PlacePage {
-        open: open.into_iter().map(|r| line(&t, &state, r)).collect(),
-        raised: raised_here.iter().map(|r| line(&t, &state, r)).collect(),
+        open: open.into_iter().map(|r| of_kind(r)).collect(),
+        raised: raised_here.iter().map(|r| of_kind(r)).collect(),
         charts: charts(&t, &state, &records),
-        timeline: records.iter().filter(|r| r.kind != RecordKind::Monitoring).map(|r| line(&t, &state, r)).collect(),
+        timeline: records.iter().filter(|r| r.kind != RecordKind::Monitoring).map(|r| of_kind(r)).collect(),
         c: page.chrome,
         place,
         level,
@@ -502,8 +504,7 @@ async fn edit(State(state): State<AppState>, Path((code, id)): Path<(String, Str
 }
 
 async fn change(state: &AppState, code: &str, id: &str, p: Posted, which: &str) -> PageResult {
-    let (_, me) = may_write(&p.page, RecordKind::Action)?;
-    let (_, a) = p.page.may(Action::RecordCommunity)?;
+    let (a, me) = may_write(&p.page, RecordKind::Action)?;
     let rid = crate::ui::path_id(id, "record")?;
     let text = p.form.get("text");
     let status = ActionStatus::parse(&p.form.get("status"));
@@ -512,11 +513,9 @@ async fn change(state: &AppState, code: &str, id: &str, p: Posted, which: &str) 
         "raise" => ManagedChange::Raise { question: &text },
         _ => ManagedChange::Answer { text: &text },
     };
-    let n = text.chars().count();
-    let result = if n == 0 || n > 2000 {
-        Err(ApiError::invalid(vec![linkwork_domain::pathway::FieldError::keyed(format!("{which}-text"), "err-community-required", &[], "write it")]))
-    } else {
-        state.store().change_action(&a, Some(&me), &rid, &c, today(), submission_of(&p.form).as_deref()).await.map_err(ApiError::from)
+    let result = match super::records::words(&format!("{which}-text"), &text) {
+        Ok(()) => state.store().change_action(&a, Some(&me), &rid, &c, today(), submission_of(&p.form).as_deref()).await.map_err(ApiError::from),
+        Err(e) => Err(e),
     };
     match result {
         Ok(_) => Ok(done(&format!("/places/{code}/records/{rid}"), "community-kept")),

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::routing::get;
 use axum::Router;
-use linkwork_domain::pathway::access::Action;
 
 use crate::ui::{render, Chrome, Page, PageResult};
 use crate::AppState;
@@ -52,7 +51,7 @@ struct PlacesPage {
 }
 
 async fn places(State(state): State<AppState>, page: Page) -> PageResult {
-    let who = page.member()?.all_or_own(Action::ManagePlaces, Action::ReadPlaces)?;
+    let who = super::places::scope(page.member()?)?;
     let t = page.t().clone();
     let all = state.store().list_places(who.as_deref()).await?;
     // Depth-first from the places whose parent is not shown (the caller's own), children by name.
@@ -77,13 +76,7 @@ async fn places(State(state): State<AppState>, page: Page) -> PageResult {
     let open = RecordFilter { kind: Some(linkwork_domain::coproduction::RecordKind::Action), open_actions: true, limit: Some(20), ..RecordFilter::default() };
     let due = state.store().list_records(who.as_deref(), &open).await?;
     let raised = state.store().list_records(who.as_deref(), &RecordFilter { raised: true, ..RecordFilter::default() }).await?;
-    let line = |r: &linkwork_store::pathway::CommunityRecord| super::cycle_pages::Line {
-        href: format!("/places/{}/records/{}", r.place_code, r.id),
-        date: t.date(&r.date),
-        kind: r.place_name.clone(),
-        text: super::cycle_pages::summary(&t, &state, r),
-        by: r.author.clone(),
-    };
+    let line = |r: &linkwork_store::pathway::CommunityRecord| super::cycle_pages::line(&t, &state, r, r.place_name.clone());
     let due = due.iter().map(line).collect();
     let waiting = raised.iter().filter(|r| r.managed.raised.last().is_some_and(|x| x.answer.is_none())).map(line).collect();
     Ok(render(PlacesPage { c: page.chrome, lines, due, waiting }))

@@ -5,7 +5,6 @@
 //! derived from the record's, so publishing again rewrites the same entries, never a second copy.
 
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
 use axum::response::Response;
 use linkwork_domain::coproduction::cycle::Published;
 use linkwork_domain::coproduction::RecordBody;
@@ -92,7 +91,7 @@ pub async fn publish(state: &AppState, caller: &Caller, id: &str) -> ApiResult<S
         (status = 404, description = "No such record among the caller's places", content_type = "application/problem+json"),
         (status = 409, description = "Not a resource", content_type = "application/problem+json")),
     security(("bearer" = [])))]
-pub async fn publish_resource(State(state): State<AppState>, caller: Caller, _headers: HeaderMap, Path(id): Path<String>) -> ApiResult<Response> {
+pub async fn publish_resource(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> ApiResult<Response> {
     let id = crate::api_v1::id("id", &id)?;
     let done = publish(&state, &caller, &id).await?;
     Ok(crate::api_v1::with_etag(done.record.version, done.record))

@@ -12,7 +12,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use linkwork_domain::coproduction::cycle::ActionStatus;
@@ -23,7 +23,7 @@ use linkwork_store::pathway::{CommunityRecord, ManagedChange, RecordFilter, Subm
 use serde::Deserialize;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api_v1::{created, require_if_match, today, with_etag};
+use crate::api_v1::{require_if_match, today, with_etag};
 use crate::auth::Caller;
 use crate::body::Body;
 use crate::error::{ApiError, ApiResult};
@@ -77,10 +77,9 @@ pub fn checked(s: &CommunitySettings, input: &RecordInput) -> ApiResult<NewRecor
 /// A write's answer: 201 for something new (200 for an edit), 200 with `Idempotent-Replayed`
 /// for a replay; the record's version as its ETag.
 fn answer(done: Submitted, new: bool) -> Response {
-    let version = done.record.version;
-    let mut r = if new && !done.replayed { created(&done.record) } else { Json(&done.record).into_response() };
-    if let Ok(v) = HeaderValue::from_str(&format!("\"{version}\"")) {
-        r.headers_mut().insert(axum::http::header::ETAG, v);
+    let mut r = with_etag(done.record.version, &done.record);
+    if new && !done.replayed {
+        *r.status_mut() = axum::http::StatusCode::CREATED;
     }
     if done.replayed {
         r.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
@@ -218,7 +217,8 @@ pub struct TextBody {
     pub text: String,
 }
 
-fn words(field: &str, v: &str) -> ApiResult<()> {
+/// A note's text: 1 to 2,000 characters (progress, a question raised, an answer).
+pub(crate) fn words(field: &str, v: &str) -> ApiResult<()> {
     let n = v.trim().chars().count();
     if n == 0 || n > 2000 {
         return Err(ApiError::invalid(vec![FieldError::keyed(field, "err-community-required", &[], "write it (at most 2,000 characters)")]));
