@@ -739,7 +739,9 @@ async fn an_analyst_reads_the_observatory_on_a_phone() {
     }
     let b = Browser::start_with(true).await;
     b.phone_viewport(360, 740).await;
-    let defs = linkwork_domain::observatory::definition::built_in();
+    let mut defs = linkwork_domain::observatory::definition::built_in();
+    // With one for each indicator communities monitor, made from the configuration.
+    defs.extend(linkwork_domain::coproduction::CommunitySettings::default().indicators.iter().map(|i| i.definition()));
     // Indicator titles and descriptions are definitions (data), as instruments' questions are.
     let texts: Vec<String> = defs.iter().flat_map(|d| [d.title["en"].clone(), d.description["en"].clone()]).collect();
     let extra: Vec<&str> = texts.iter().map(String::as_str).collect();

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use linkwork_domain::instrument::Change;
 use linkwork_domain::observatory::facts::{
-    EpisodeFact, EvaluationConsent, Facts, GoalFact, OnwardFact, OutcomeFact, PrescriptionFact, ServiceFact,
+    CommunityValueFact, EpisodeFact, EvaluationConsent, Facts, GoalFact, OnwardFact, OutcomeFact, PrescriptionFact, ServiceFact,
 };
 use linkwork_domain::pathway::person::PersonDetails;
 use linkwork_domain::pathway::referral::ReferralDetails;
@@ -162,7 +162,18 @@ impl Store {
             .bind(&year_ago)
             .fetch_all(&mut *c)
             .await?;
+            // Communities' monitored values (counts of households or people, no one named),
+            // the latest written first so that an edit replaces what it edits.
+            let monitored: Vec<(String, String, String)> = sqlx::query_as(
+                "SELECT place_id, occurred_on, body FROM community_record WHERE kind = 'monitoring' AND occurred_on <= $1 \
+                 ORDER BY updated_at DESC, id DESC",
+            )
+            .bind(to.format("%Y-%m-%d").to_string())
+            .fetch_all(&mut *c)
+            .await?;
+            let places: Vec<(String, String, Option<String>)> = sqlx::query_as("SELECT id, code, parent_id FROM place").fetch_all(&mut *c).await?;
             tx.commit().await?;
+            let community_values = community_values(monitored, places);
 
             let team_of: HashMap<String, String> = workers.iter().filter_map(|(id, _, t)| Some((id.clone(), t.clone()?))).collect();
             let teams: std::collections::BTreeMap<String, String> = workers.iter().filter_map(|(_, n, t)| Some((n.clone(), t.clone()?))).collect();
@@ -291,7 +302,51 @@ impl Store {
                     }
                 })
                 .collect();
-            Ok(Facts { episodes: out, caseloads: caseloads.into_iter().map(|(n, c)| (n, c.max(0) as u64)).collect(), teams, services, as_of })
+            Ok(Facts {
+                episodes: out,
+                caseloads: caseloads.into_iter().map(|(n, c)| (n, c.max(0) as u64)).collect(),
+                teams,
+                services,
+                community_values,
+                as_of,
+            })
         })
     }
+}
+
+/// One value per place, indicator and month (the latest written: `monitored` comes newest first),
+/// with the place's path of codes from the top of the hierarchy down.
+fn community_values(monitored: Vec<(String, String, String)>, places: Vec<(String, String, Option<String>)>) -> Vec<CommunityValueFact> {
+    use linkwork_domain::coproduction::RecordBody;
+    let by_id: HashMap<&str, (&str, Option<&str>)> = places.iter().map(|(id, code, parent)| (id.as_str(), (code.as_str(), parent.as_deref()))).collect();
+    let path = |id: &str| {
+        let mut out = vec![];
+        let mut at = Some(id);
+        // The hierarchy is a tree (the import refuses cycles); the bound keeps a broken one finite.
+        while let Some(i) = at.filter(|_| out.len() < 64) {
+            let Some((code, parent)) = by_id.get(i) else { break };
+            out.push(code.to_string());
+            at = *parent;
+        }
+        out.reverse();
+        out
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut out = vec![];
+    for (place, occurred, body) in monitored {
+        let Ok(RecordBody::Monitoring(m)) = serde_json::from_str::<RecordBody>(&body) else { continue };
+        let Some(month) = day(&occurred) else { continue };
+        if !seen.insert((place.clone(), m.indicator.clone(), month)) {
+            continue;
+        }
+        out.push(CommunityValueFact {
+            indicator: m.indicator,
+            path: path(&place),
+            month,
+            value: u64::from(m.value),
+            out_of: m.out_of.map(u64::from),
+        });
+    }
+    out.sort_by(|a, b| (a.month, &a.path, &a.indicator).cmp(&(b.month, &b.path, &b.indicator)));
+    out
 }

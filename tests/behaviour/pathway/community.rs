@@ -1,9 +1,11 @@
 //! The community cycle through the API on both databases: a village's meeting, needs, groups,
 //! resources, actions, supervision and monitored values; a submission sent twice kept once; an
 //! edit on an old version refused, not lost; an action raised to the district and answered; and
-//! no record of another place seen or changed.
+//! no record of another place seen or changed; and the villages' monitored values in the
+//! observatory, by village and district, protected like every other count.
 
 use reqwest::Method;
+use chrono::Datelike;
 use serde_json::{json, Value};
 
 use super::{s, Client, Resp, World};
@@ -192,4 +194,79 @@ async fn a_village_keeps_its_cycle_once_and_sees_only_its_own(db: TestDb) {
     assert_eq!(actions.iter().filter(|a| !["create"].contains(a)).copied().collect::<Vec<_>>(), ["answer", "progress", "publish", "raise", "update"]);
 }
 
-on_both_databases!(a_village_keeps_its_cycle_once_and_sees_only_its_own);
+/// The month `back` months before this one, as YYYY-MM.
+fn month(back: u32) -> String {
+    let first = chrono::Utc::now().date_naive().with_day(1).unwrap();
+    (first - chrono::Months::new(back)).format("%Y-%m").to_string()
+}
+
+fn cell<'a>(e: &'a Value, key: &[Option<&str>]) -> &'a Value {
+    e["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["key"].as_array().unwrap().iter().map(Value::as_str).collect::<Vec<_>>() == key)
+        .unwrap_or_else(|| panic!("no cell {key:?} in {e:#}"))
+}
+
+/// Values a facilitator records reach the observatory through its indicator engine: each
+/// village's latest month (an edit replacing what it edits), by village and by district, with
+/// counts rounded and a small village's count hidden; facilitators do not read aggregates.
+async fn the_villages_values_reach_the_observatory_protected(db: TestDb) {
+    let w = World::new(db).await;
+    setup(&w).await;
+    let f = &w.facilitator;
+    let value = |place: &str, indicator: &str, back: u32, value: u32, out_of: u32| {
+        let body = json!({ "body": { "kind": "monitoring", "indicator": indicator, "period": month(back), "value": value, "out_of": out_of } });
+        let path = format!("/api/v1/places/{place}/records");
+        async move { f.ok(&path, body).await }
+    };
+    value("V1", "safe_water", 1, 41, 160).await;
+    value("V1", "safe_water", 0, 47, 160).await;
+    let v2 = value("V2", "safe_water", 0, 30, 40).await;
+    value("V2", "anc_attending", 0, 5, 6).await;
+    // A value corrected: the correction counts, not both.
+    let mut fixed = json!({ "body": v2["body"].clone() });
+    fixed["body"]["value"] = json!(32);
+    let put = f.call(Method::PUT, &format!("/api/v1/community/records/{}", s(&v2["id"])), Some(fixed), Some("\"1\"")).await;
+    assert_eq!(put.status, 200, "{:#}", put.body);
+
+    let a = &w.analyst;
+    let list = a.read("/api/v1/indicators").await;
+    let listed: Vec<&str> = list.as_array().unwrap().iter().map(|i| s(&i["id"])).collect();
+    assert!(listed.contains(&"community-safe-water") && listed.contains(&"community-older-visited"), "{listed:?}");
+
+    let by_village = a.read("/api/v1/indicators/community-safe-water?breakdown=place").await;
+    assert_eq!(s(&by_village["kind"]), "proportion");
+    // V1: this month's 47 of 160 (shown as 45 of 160, the share from the true counts).
+    let v1 = &cell(&by_village, &[Some("V1")])["values"];
+    assert_eq!((&v1["numerator"], &v1["count"], &v1["percent"]), (&json!(45), &json!(160), &json!(29.38)), "{by_village:#}");
+    let v2 = &cell(&by_village, &[Some("V2")])["values"];
+    assert_eq!((&v2["numerator"], &v2["count"], &v2["percent"]), (&json!(30), &json!(40), &json!(80.0)), "32 of 40: {by_village:#}");
+    let all = &cell(&by_village, &[None])["values"];
+    assert_eq!((&all["numerator"], &all["count"]), (&json!(80), &json!(200)), "79 of 200: {by_village:#}");
+    let by_district = a.read("/api/v1/indicators/community-safe-water?breakdown=place_above").await;
+    assert_eq!(cell(&by_district, &[Some("D1")])["values"]["count"], json!(200));
+    let by_month = a.read("/api/v1/indicators/community-safe-water?breakdown=period").await;
+    assert_eq!(cell(&by_month, &[Some(month(1).as_str())])["values"]["count"], json!(160), "last month, V1 only: {by_month:#}");
+    // The district narrows to its villages; another district has none.
+    let d2 = a.read("/api/v1/indicators/community-safe-water?area=D2").await;
+    assert_eq!(cell(&d2, &[])["values"]["count"].as_u64().unwrap_or(0), 0, "{d2:#}");
+
+    // Five of six pregnant women is a small count: hidden, and the share with it.
+    let anc = a.read("/api/v1/indicators/community-anc-attending?breakdown=place").await;
+    let small = &cell(&anc, &[Some("V2")])["values"];
+    assert!(small["count"].is_null() && small["numerator"].is_null() && small["percent"].is_null(), "{anc:#}");
+    assert_eq!(small["suppressed"], json!(true));
+    let text = anc.to_string();
+    assert!(!text.contains("facilitator"), "no one who recorded it is named: {text}");
+
+    // As FHIR: a Measure and a MeasureReport an independent implementation reads.
+    let measure = a.read("/api/v1/indicators/community-safe-water/measure").await;
+    let report = a.read("/api/v1/indicators/community-safe-water?format=fhir&breakdown=place").await;
+    super::observatory::validated_as_fhir(&[&measure, &report]);
+
+    assert_eq!(f.get("/api/v1/indicators/community-safe-water").await.status, 403, "facilitators record values; analysts read aggregates");
+}
+
+on_both_databases!(a_village_keeps_its_cycle_once_and_sees_only_its_own, the_villages_values_reach_the_observatory_protected);

@@ -1,7 +1,7 @@
 //! A facilitator's whole community cycle through the pages, in Lao, on a phone, with axe on
 //! every page: a workshop, the needs it named, a vulnerable group, a resource, an action plan,
 //! an action raised to the district and answered there by the coordinator, indicator values
-//! shown over time, and the printable plan.
+//! shown over time, and the printable plan; the coordinator's list of supervision visits.
 
 use fantoccini::Locator;
 use serde_json::json;
@@ -147,8 +147,28 @@ async fn a_facilitator_records_a_village_cycle_in_lao() {
     p.press("#waiting + ul a").await;
     p.fill("answer-text", "ໄດ້, ໃນງົບປະມານເດືອນມັງກອນ").await;
     p.submit("form[action$='/answer']").await;
+    // Before any visit, both villages wait for one; after a visit to Na Tai, Phon (never visited)
+    // comes first and Na Tai says what to follow up.
+    p.go("/places").await;
+    let before = p.text("#supervision + table tbody").await;
+    assert_eq!(before.matches(&tr("lo", "community-supervision-never")).count(), 2, "{before}");
+    p.go("/places/PK-01-001/new/supervision").await;
+    for (item, answer) in [("meetings_held", "yes"), ("records_complete", "yes"), ("plan_followed", "partly"), ("vulnerable_included", "yes"), ("health_centre_linked", "no")] {
+        p.tick(&format!("check-{item}-{answer}")).await;
+    }
+    p.fill("note-plan_followed", "ລໍຖ້າອາໄຫຼ່").await;
+    p.submit("form.record-form").await;
+    p.go("/places").await;
+    let rows = p.c.find_all(Locator::Css("#supervision + table tbody tr")).await.unwrap();
+    assert_eq!(rows.len(), 2, "one line per village");
+    let first = rows[0].text().await.unwrap();
+    let second = rows[1].text().await.unwrap();
+    assert!(first.contains("ບ້ານໂພນ") && first.contains(&tr("lo", "community-supervision-never")), "the village never visited first: {first}");
+    assert!(second.contains("ບ້ານນາໃຕ້") && second.contains(&format!("{} 3", tr("lo", "community-answer-yes"))), "{second}");
+    assert!(second.contains("ໄດ້ຕິດຕາມແຜນປະຕິບັດງານ") && second.contains("ສຸກສາລາມີສ່ວນຮ່ວມ"), "what was not fully done is named: {second}");
     p.sign_out().await;
     p.sign_in("facilitator").await;
+    assert!(p.c.find(Locator::Css("#supervision")).await.is_err(), "the visits list is the coordinator's");
     p.go(&action_page).await;
     assert!(p.text("main").await.contains("ໄດ້, ໃນງົບປະມານເດືອນມັງກອນ"), "the village reads the district's answer");
 
@@ -156,7 +176,7 @@ async fn a_facilitator_records_a_village_cycle_in_lao() {
     let records = w.admin.read("/api/v1/places/PK-01-001/records").await;
     let mut kinds: Vec<&str> = records.as_array().unwrap().iter().map(|r| s(&r["kind"])).collect();
     kinds.sort();
-    assert_eq!(kinds, ["action", "meeting", "monitoring", "monitoring", "need", "resource", "vulnerable_group"]);
+    assert_eq!(kinds, ["action", "meeting", "monitoring", "monitoring", "need", "resource", "supervision", "vulnerable_group"]);
     assert!(p.pages_checked >= 20, "only {} pages were checked", p.pages_checked);
     b.close().await;
 }

@@ -16,6 +16,7 @@ use tokio::sync::watch;
 
 use super::{axe_source, reqwest_len, tr, Walk};
 use crate::browser::Browser;
+use crate::on_both_databases;
 use crate::pathway::{s, World};
 use crate::support::TestDb;
 
@@ -167,9 +168,9 @@ async fn until_kept(c: &Client, wanted: &[String]) {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_facilitator_works_offline_and_everything_reaches_the_server_once() {
-    let w = World::new(TestDb::sqlite().await.unwrap()).await;
+/// On both databases: what the outbox sends is kept once whichever the server writes to.
+async fn a_facilitator_works_offline_and_everything_reaches_the_server_once(db: TestDb) {
+    let w = World::new(db).await;
     setup(&w).await;
     // An action agreed earlier, which the facilitator and the coordinator will both change.
     let action = w
@@ -343,6 +344,8 @@ async fn a_facilitator_works_offline_and_everything_reaches_the_server_once() {
     assert_eq!(s(&seen["body"]["title"]), "ສ້ອມແປງນ້ຳສ້າງ ກ່ອນລະດູແລ້ງ", "the facilitator chose to send theirs");
     b.close().await;
 }
+
+on_both_databases!(a_facilitator_works_offline_and_everything_reaches_the_server_once);
 
 /// Everything the outbox shows comes from the resources (the pseudo-language check, on the panel as it counts what
 /// waits and says it was sent); signing out with something waiting is warned about first, and signing out removes

@@ -2,9 +2,11 @@
 //! with local authorities on solutions. `place` holds the hierarchy of places (province →
 //! district → village, or city → ward → neighbourhood) that facilitators and coordinators are
 //! assigned to; `settings` the code lists of the community cycle; `cycle` its records (meetings,
-//! needs, vulnerable groups, resources, actions, supervision, monitoring) and their rules.
+//! needs, vulnerable groups, resources, actions, supervision, monitoring) and their rules;
+//! `indicators` the observatory's definitions for what communities monitor.
 
 pub mod cycle;
+pub mod indicators;
 pub mod place;
 pub mod settings;
 

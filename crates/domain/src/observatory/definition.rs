@@ -34,10 +34,14 @@ pub enum Population {
     LinkWorkers,
     /// The directory's active services, as they stand on the last day asked for (not dated).
     Services,
+    /// The households or people a community's monitored values count (decision 0014): a value of
+    /// 47 out of 160 households is 160 units of which 47 meet the indicator. Dated by the month;
+    /// over a longer period each place's latest month in it counts.
+    CommunityValues,
 }
 
 impl Population {
-    pub const ALL: [Population; 8] = [
+    pub const ALL: [Population; 9] = [
         Population::Episodes,
         Population::OnwardReferrals,
         Population::Outcomes,
@@ -46,6 +50,7 @@ impl Population {
         Population::ConfirmedNeeds,
         Population::LinkWorkers,
         Population::Services,
+        Population::CommunityValues,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -58,11 +63,13 @@ impl Population {
             Population::ConfirmedNeeds => "confirmed_needs",
             Population::LinkWorkers => "link_workers",
             Population::Services => "services",
+            Population::CommunityValues => "community_values",
         }
     }
 
     /// Whether its units are people served (episodes and what hangs from them), whose counts
     /// disclosure control protects; link workers are staff and services are the directory's.
+    /// A community's values count its households and people, so they are protected too.
     pub fn counts_people(self) -> bool {
         !matches!(self, Population::LinkWorkers | Population::Services)
     }
@@ -92,6 +99,8 @@ impl Population {
             Population::Prescriptions | Population::ConfirmedNeeds => &["all"],
             Population::LinkWorkers => &["all", "over_safe_caseload"],
             Population::Services => &["all", "confirmed_recently", "has_capacity", "at_or_near_capacity", "full"],
+            // Every household or person a value is of, and those it says meet the indicator.
+            Population::CommunityValues => &["all", "met"],
         }
     }
 
@@ -138,6 +147,7 @@ impl Population {
         let mut d: Vec<Dimension> = match self {
             Population::LinkWorkers => return vec![LinkWorker, Team],
             Population::Services => return vec![Organisation, Service, Zone],
+            Population::CommunityValues => return vec![Period, Place, PlaceAbove],
             _ => person.to_vec(),
         };
         match self {
@@ -188,10 +198,14 @@ pub enum Dimension {
     Verdict,
     /// A confirmed need's SDOH category.
     ConfirmedNeed,
+    /// The place a community's value is for (its code).
+    Place,
+    /// The place that one is in (a village's district).
+    PlaceAbove,
 }
 
 impl Dimension {
-    pub const ALL: [Dimension; 21] = [
+    pub const ALL: [Dimension; 23] = [
         Dimension::Period,
         Dimension::AgeBand,
         Dimension::Sex,
@@ -213,6 +227,8 @@ impl Dimension {
         Dimension::Instrument,
         Dimension::Verdict,
         Dimension::ConfirmedNeed,
+        Dimension::Place,
+        Dimension::PlaceAbove,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -238,6 +254,8 @@ impl Dimension {
             Dimension::Instrument => "instrument",
             Dimension::Verdict => "verdict",
             Dimension::ConfirmedNeed => "confirmed_need",
+            Dimension::Place => "place",
+            Dimension::PlaceAbove => "place_above",
         }
     }
 
@@ -338,6 +356,9 @@ pub struct IndicatorDef {
     /// Counts are also given per 1,000 population where the deployment configures area populations.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub per_population: bool,
+    /// For community values: the code of `[community] indicators` it counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community_indicator: Option<String>,
 }
 
 /// Everything wrong with a definition, each with where it is.
@@ -500,6 +521,25 @@ impl IndicatorDef {
         }
         if pop == Population::LinkWorkers && !equity.is_empty() {
             p.push("breakdowns: link workers' caseloads have no equity breakdowns".into());
+        }
+        match (&self.community_indicator, pop == Population::CommunityValues) {
+            (None, true) => p.push("community_indicator: is missing; name the [community] indicator it counts".into()),
+            (Some(c), true) if !crate::coproduction::settings::is_code(c) => {
+                p.push(format!("community_indicator: {c:?} must be letters, digits, '-', '.' or '_'"))
+            }
+            (Some(_), false) => p.push("community_indicator: only community_values count a community's indicator".into()),
+            _ => {}
+        }
+        if pop == Population::CommunityValues {
+            if !matches!(self.aggregate, Aggregate::Count | Aggregate::Proportion { .. }) {
+                p.push("aggregate: community values are counted or given as a share (count or proportion)".into());
+            }
+            if self.filter.is_some() && !matches!(self.aggregate, Aggregate::Count) {
+                p.push("where: a share of community values is always of met to all; give no where".into());
+            }
+            if self.consent != ConsentNeeded::None {
+                p.push("consent: community values are counts a community gave, with no person's consent to look for: use \"none\"".into());
+            }
         }
         if p.is_empty() {
             Ok(())

@@ -116,6 +116,32 @@ pub struct ServiceFact {
     pub terms: Vec<String>,
 }
 
+/// One value a community monitors (decision 0014): how many of a place's households or people
+/// meet an indicator in a month, and, where the indicator has one, how many there are. Counts
+/// a community gave of itself; no person is in it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CommunityValueFact {
+    /// A code of `[community] indicators`.
+    pub indicator: String,
+    /// The place's code and the codes of the places it is in, from the top down: the place last.
+    pub path: Vec<String>,
+    /// The first day of the month the value is for.
+    pub month: NaiveDate,
+    pub value: u64,
+    pub out_of: Option<u64>,
+}
+
+impl CommunityValueFact {
+    /// How many households or people the value is of: its total, or the value where there is none.
+    pub fn total(&self) -> u64 {
+        self.out_of.unwrap_or(self.value).max(self.value)
+    }
+
+    pub fn place(&self) -> &str {
+        self.path.last().map(String::as_str).unwrap_or("unknown")
+    }
+}
+
 /// Everything the engine counts, as of one day.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Facts {
@@ -128,6 +154,9 @@ pub struct Facts {
     /// The directory's active services.
     #[serde(default)]
     pub services: Vec<ServiceFact>,
+    /// The values communities monitor, the latest kept for each place, indicator and month.
+    #[serde(default)]
+    pub community_values: Vec<CommunityValueFact>,
     /// When the store began reading them: every figure counted from them is "as of" this time.
     #[serde(default)]
     pub as_of: Option<chrono::DateTime<chrono::Utc>>,

@@ -1162,3 +1162,13 @@ community-publish-hint = Everyone who searches the directory will see its name, 
 audit-action-publish = Published to the directory
 community-refer = Refer a person to a link worker
 community-refer-hint = For someone who needs help of their own, with their consent; the place and you are the referral's source.
+
+obs-dim-place = Place
+obs-dim-place-above = The level above
+community-supervision-heading = Supervision visits
+community-supervision-intro = The last visit to each village: those never visited first, then the longest ago.
+community-supervision-place = Place
+community-supervision-last = Last visit
+community-supervision-answers = Checklist
+community-supervision-follow-up = To follow up
+community-supervision-never = Not visited yet

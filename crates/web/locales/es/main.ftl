@@ -1162,3 +1162,13 @@ community-publish-hint = Quien busque en el directorio verá su nombre, su descr
 audit-action-publish = Publicado en el directorio
 community-refer = Derivar a una persona a un trabajador de enlace
 community-refer-hint = Para alguien que necesita ayuda propia, con su consentimiento; el lugar y usted constan como origen de la derivación.
+
+obs-dim-place = Lugar
+obs-dim-place-above = El nivel superior
+community-supervision-heading = Visitas de supervisión
+community-supervision-intro = La última visita a cada aldea: primero las nunca visitadas, luego las de hace más tiempo.
+community-supervision-place = Lugar
+community-supervision-last = Última visita
+community-supervision-answers = Lista de verificación
+community-supervision-follow-up = Por seguir
+community-supervision-never = Aún sin visitar

@@ -1138,3 +1138,13 @@ community-publish-hint = ທຸກຄົນທີ່ຊອກຫາໃນລາ�
 audit-action-publish = ເຜີຍແຜ່ໃນລາຍຊື່ບໍລິການ
 community-refer = ສົ່ງຕໍ່ບຸກຄົນໄປຫາພະນັກງານເຊື່ອມຕໍ່
 community-refer-hint = ສຳລັບຄົນທີ່ຕ້ອງການຄວາມຊ່ວຍເຫຼືອສະເພາະ, ດ້ວຍການຍິນຍອມຂອງເຂົາເຈົ້າ; ສະຖານທີ່ ແລະ ທ່ານ ແມ່ນແຫຼ່ງທີ່ມາຂອງການສົ່ງຕໍ່.
+
+obs-dim-place = ສະຖານທີ່
+obs-dim-place-above = ສະຖານທີ່ຂັ້ນເທິງ
+community-supervision-heading = ການຢ້ຽມຢາມຊີ້ນຳ
+community-supervision-intro = ການຢ້ຽມຢາມຄັ້ງສຸດທ້າຍຂອງແຕ່ລະບ້ານ: ບ້ານທີ່ຍັງບໍ່ເຄີຍໄປຢ້ຽມກ່ອນ, ແລ້ວບ້ານທີ່ດົນທີ່ສຸດ.
+community-supervision-place = ສະຖານທີ່
+community-supervision-last = ຢ້ຽມຢາມຄັ້ງສຸດທ້າຍ
+community-supervision-answers = ລາຍການກວດກາ
+community-supervision-follow-up = ຕ້ອງຕິດຕາມ
+community-supervision-never = ຍັງບໍ່ໄດ້ຢ້ຽມຢາມ

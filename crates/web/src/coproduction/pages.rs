@@ -1,6 +1,7 @@
 //! The facilitators' and coordinators' page `/places`: the places they are assigned to and every
 //! place below, as a tree, with the configured level names in the reader's language, and what is
-//! due: open actions by due date, and what was raised to them waiting for an answer.
+//! due: open actions by due date, and what was raised to them waiting for an answer; for
+//! coordinators, the last supervision visit to each of their villages, the longest unvisited first.
 
 use askama::Template;
 use axum::extract::State;
@@ -39,6 +40,19 @@ pub fn level_name(t: &crate::i18n::Tr, s: &linkwork_domain::coproduction::PlaceS
     level.map(|l| l.name_in(lang).to_string()).unwrap_or_else(|| code.to_string())
 }
 
+/// A village's last supervision visit, as the coordinator's list shows it.
+pub struct Visit {
+    pub place: String,
+    pub place_href: String,
+    /// The visit's date and page, or empty if it was never visited.
+    pub last: String,
+    pub href: String,
+    /// How the checklist was answered ("Yes 3 · Partly 1 · No 0").
+    pub answers: String,
+    /// The items answered partly or no.
+    pub follow_up: String,
+}
+
 #[derive(Template)]
 #[template(path = "places.html")]
 struct PlacesPage {
@@ -48,6 +62,8 @@ struct PlacesPage {
     due: Vec<super::cycle_pages::Line>,
     /// What was raised to the reader's places and waits for an answer.
     waiting: Vec<super::cycle_pages::Line>,
+    /// For those who make supervision visits: each village's last.
+    visits: Option<Vec<Visit>>,
 }
 
 async fn places(State(state): State<AppState>, page: Page) -> PageResult {
@@ -79,5 +95,50 @@ async fn places(State(state): State<AppState>, page: Page) -> PageResult {
     let line = |r: &linkwork_store::pathway::CommunityRecord| super::cycle_pages::line(&t, &state, r, r.place_name.clone());
     let due = due.iter().map(line).collect();
     let waiting = raised.iter().filter(|r| r.managed.raised.last().is_some_and(|x| x.answer.is_none())).map(line).collect();
-    Ok(render(PlacesPage { c: page.chrome, lines, due, waiting }))
+    let visits = if page.member()?.can(linkwork_domain::pathway::access::Action::SuperviseCommunity) {
+        let done = state.store().list_records(who.as_deref(), &RecordFilter { kind: Some(linkwork_domain::coproduction::RecordKind::Supervision), ..RecordFilter::default() }).await?;
+        Some(visits(&t, &state, &all, &done))
+    } else {
+        None
+    };
+    Ok(render(PlacesPage { c: page.chrome, lines, due, waiting, visits }))
+}
+
+/// The places no shown place is in (the villages), each with its latest visit (`done` comes
+/// newest first): never visited first, then the longest ago.
+fn visits(t: &crate::i18n::Tr, state: &AppState, all: &[linkwork_store::pathway::PlaceRecord], done: &[linkwork_store::pathway::CommunityRecord]) -> Vec<Visit> {
+    use linkwork_domain::coproduction::cycle::ChecklistAnswer;
+    use linkwork_domain::coproduction::RecordBody;
+    let lang = t.lang_tag();
+    let mut out: Vec<(Option<&str>, Visit)> = all
+        .iter()
+        .filter(|p| !all.iter().any(|q| q.parent_code.as_deref() == Some(p.code.as_str())))
+        .map(|p| {
+            let place_href = format!("/places/{}", p.code);
+            let last = done.iter().find(|r| r.place_code == p.code);
+            let mut v = Visit { place: p.name.clone(), place_href, last: String::new(), href: String::new(), answers: String::new(), follow_up: String::new() };
+            if let Some(r) = last {
+                v.last = t.date(&r.date);
+                v.href = format!("/places/{}/records/{}", p.code, r.id);
+                if let RecordBody::Supervision(s) = &r.body {
+                    let n = |a: ChecklistAnswer| s.checklist.iter().filter(|i| i.answer == a).count() as i64;
+                    v.answers = [("yes", ChecklistAnswer::Yes), ("partly", ChecklistAnswer::Partly), ("no", ChecklistAnswer::No)]
+                        .map(|(code, a)| format!("{} {}", t.t(&format!("community-answer-{code}")), t.num(n(a))))
+                        .join(" · ");
+                    let checklist = &state.config.community.supervision_checklist;
+                    v.follow_up = s
+                        .checklist
+                        .iter()
+                        .filter(|i| i.answer != ChecklistAnswer::Yes)
+                        .map(|i| checklist.iter().find(|c| c.code == i.item).map(|c| c.name_in(lang).to_string()).unwrap_or_else(|| i.item.clone()))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                }
+            }
+            (last.map(|r| r.date.as_str()), v)
+        })
+        .collect();
+    // None sorts before any date: the places never visited come first.
+    out.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.place.cmp(&b.1.place)));
+    out.into_iter().map(|(_, v)| v).collect()
 }

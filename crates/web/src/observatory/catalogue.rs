@@ -1,4 +1,5 @@
-//! The indicators this deployment offers: the shipped set and the definitions loaded since
+//! The indicators this deployment offers: the shipped set, one for each indicator communities
+//! monitor (`[community] indicators`, decision 0014), and the definitions loaded since
 //! (`POST /api/v1/indicators`, `linkwork indicator load`). A definition never changes once
 //! loaded (decision 0007): a changed one comes as a new version, which becomes the one evaluated
 //! for its id, while every version stays known so that packages made with an older one can still
@@ -31,17 +32,26 @@ pub struct Catalogue {
     pub loaded: Vec<(String, String)>,
 }
 
-/// The shipped definitions, parsed once (the catalogue is rebuilt every `cache_seconds`, or for
-/// every question when that is 0).
-fn shipped() -> &'static [IndicatorDef] {
-    static SHIPPED: std::sync::OnceLock<Vec<IndicatorDef>> = std::sync::OnceLock::new();
-    SHIPPED.get_or_init(definition::built_in)
+/// The shipped definitions and the communities' (made from the configuration), parsed once per
+/// server (the catalogue is rebuilt every `cache_seconds`, or for every question when that is 0).
+fn shipped(state: &AppState) -> &[IndicatorDef] {
+    state.indicators.shipped.get_or_init(|| {
+        let mut all = definition::built_in();
+        for i in &state.config.community.indicators {
+            let d = i.definition();
+            // The configuration is checked at start; a code that makes a shipped id is left out.
+            if d.check().is_ok() && !all.iter().any(|s| s.id == d.id) {
+                all.push(d);
+            }
+        }
+        all
+    })
 }
 
 impl Catalogue {
     /// The shipped set with `loaded` applied in the order given.
-    pub fn with(loaded: Vec<IndicatorDef>) -> Catalogue {
-        let mut current = shipped().to_vec();
+    pub fn with(shipped: &[IndicatorDef], loaded: Vec<IndicatorDef>) -> Catalogue {
+        let mut current = shipped.to_vec();
         let mut known = current.clone();
         let mut ids = vec![];
         for d in loaded {
@@ -63,6 +73,7 @@ impl Catalogue {
 /// The catalogue as last read, and when.
 #[derive(Default)]
 pub struct CatalogueCache {
+    shipped: std::sync::OnceLock<Vec<IndicatorDef>>,
     kept: std::sync::Mutex<Option<(Instant, Arc<Catalogue>)>>,
 }
 
@@ -83,7 +94,7 @@ pub async fn catalogue(state: &AppState) -> ApiResult<Arc<Catalogue>> {
             Err(e) => tracing::warn!(error = %e, "a loaded indicator definition no longer reads; it is not offered"),
         }
     }
-    let c = Arc::new(Catalogue::with(loaded));
+    let c = Arc::new(Catalogue::with(shipped(state), loaded));
     *state.indicators.kept.lock().expect("the catalogue lock") = Some((Instant::now(), c.clone()));
     Ok(c)
 }
@@ -101,7 +112,7 @@ pub async fn load(state: &AppState, a: &Actor, json: &str) -> ApiResult<(Indicat
                 .collect(),
         )
     })?;
-    if let Some(shipped) = shipped().iter().find(|d| d.id == def.id && d.version == def.version) {
+    if let Some(shipped) = shipped(state).iter().find(|d| d.id == def.id && d.version == def.version) {
         if shipped.canonical() == def.canonical() {
             return Ok((def, false));
         }

@@ -51,7 +51,7 @@ pub struct Params {
     pub period: Option<String>,
     /// One or two breakdowns, comma-separated (e.g. `sex` or `deprivation_quintile,sex`).
     pub breakdown: Option<String>,
-    /// Only people whose area is this.
+    /// Only people whose area is this (for communities' values: this place and the places in it).
     pub area: Option<String>,
     /// A second breakdown, for a two-way table (the page's second choice).
     pub breakdown2: Option<String>,

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use super::unit::{units, Ctx, Unit};
 use super::Request;
 use crate::instrument::Change;
-use crate::observatory::definition::{Aggregate, Dimension, IndicatorDef};
+use crate::observatory::definition::{Aggregate, Dimension, IndicatorDef, Population};
 use crate::observatory::facts::{EpisodeFact, EvaluationConsent, Facts};
 
 /// What a cell (or margin) has counted.
@@ -38,11 +38,10 @@ fn count(ctx: &Ctx, def: &IndicatorDef, u: &Unit, acc: &mut Acc) {
             numerator,
             denominator,
         } => {
-            if ctx.meets(u, denominator) {
-                acc.n += 1;
-                if ctx.meets(u, numerator) {
-                    acc.num += 1;
-                }
+            let n = u.weight(ctx, denominator);
+            if n > 0 {
+                acc.n += n;
+                acc.num += u.weight(ctx, numerator).min(n);
             }
         }
         Aggregate::Duration { measure } => {
@@ -68,8 +67,33 @@ fn count(ctx: &Ctx, def: &IndicatorDef, u: &Unit, acc: &mut Acc) {
                 acc.num += 1;
             }
         }
-        _ => acc.n += 1,
+        // A count of community values counts the households or people its `where` names.
+        _ => acc.n += u.weight(ctx, def.filter.as_deref().unwrap_or("all")),
     }
+}
+
+/// The community values a question counts: the definition's indicator, and of each place the
+/// latest month in the period (in each period, where the question is by period), since a value
+/// says how things stand — 47 households with safe water in March and 49 in April is 49 over
+/// the spring, not 96. A month counts in a period it overlaps.
+fn latest_values<'a>(ctx: &Ctx, def: &IndicatorDef, units: Vec<Unit<'a>>, req: &Request, by_period: bool) -> Vec<Unit<'a>> {
+    let mut latest: BTreeMap<(String, String), Unit<'a>> = BTreeMap::new();
+    for u in units {
+        let Unit::Community(c) = u else { continue };
+        let month_end = c.month.checked_add_months(chrono::Months::new(1)).and_then(|d| d.pred_opt()).unwrap_or(c.month);
+        if Some(&c.indicator) != def.community_indicator.as_ref() || month_end < req.from || c.month > req.to {
+            continue;
+        }
+        let period = if by_period { ctx.granularity.label(c.month) } else { String::new() };
+        let key = (c.place().to_string(), period);
+        match latest.get(&key) {
+            Some(Unit::Community(kept)) if kept.month >= c.month => {}
+            _ => {
+                latest.insert(key, u);
+            }
+        }
+    }
+    latest.into_values().collect()
 }
 
 
@@ -115,7 +139,11 @@ pub(super) fn tally(
     let (mut key, mut at): (Vec<u32>, Vec<usize>) = (vec![], vec![0; dims.len()]);
     let last = dims.len().checked_sub(1);
 
-    for u in units(def.population, facts) {
+    let mut all = units(def.population, facts);
+    if def.population == Population::CommunityValues {
+        all = latest_values(ctx, def, all, req, dims.contains(&Some(Dimension::Period)));
+    }
+    for u in all {
         if let Some(d) = u.date() {
             if d < req.from || d > req.to {
                 continue;
@@ -165,6 +193,14 @@ pub(super) fn tally(
                 }
                 // A service is in no area and has no link worker: only its organisation narrows it.
                 Unit::Service(s) => f.organisation.as_ref().is_some_and(|o| &s.organisation != o),
+                // A community's value is of a place (the area asked for, or one it is in), never of a
+                // link worker or an organisation.
+                Unit::Community(c) => {
+                    f.area.as_ref().is_some_and(|a| !c.path.contains(a))
+                        || f.link_worker.is_some()
+                        || f.team.is_some()
+                        || f.organisation.is_some()
+                }
                 _ => false,
             };
             if outside {

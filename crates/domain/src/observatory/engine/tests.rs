@@ -317,3 +317,82 @@ fn a_team_groups_its_workers_where_a_definition_allows_the_link_worker() {
     let by_source = self::def("referrals-by-source");
     assert!(!by_source.allows(Dimension::Team) || by_source.allows(Dimension::LinkWorker));
 }
+
+/// Two villages of one district and one of another, with safe water counted in three months;
+/// village B gave two values for April (an edit), of which the store keeps the latest.
+fn community() -> Facts {
+    use crate::observatory::facts::CommunityValueFact;
+    let v = |place: &[&str], month: &str, value: u64, out_of: Option<u64>| CommunityValueFact {
+        indicator: "safe_water".into(),
+        path: place.iter().map(|p| p.to_string()).collect(),
+        month: d(month),
+        value,
+        out_of,
+    };
+    Facts {
+        community_values: vec![
+            v(&["P", "D1", "A"], "2026-03-01", 40, Some(160)),
+            v(&["P", "D1", "A"], "2026-04-01", 47, Some(160)),
+            v(&["P", "D1", "B"], "2026-04-01", 30, Some(40)),
+            v(&["P", "D2", "C"], "2026-03-01", 5, Some(6)),
+            // Another indicator is not counted by this one.
+            CommunityValueFact { indicator: "anc_attending".into(), ..v(&["P", "D1", "A"], "2026-04-01", 3, Some(5)) },
+        ],
+        ..Default::default()
+    }
+}
+
+fn safe_water() -> IndicatorDef {
+    crate::coproduction::CommunitySettings::default().indicator("safe_water").unwrap().definition()
+}
+
+#[test]
+fn a_community_share_counts_each_place_latest_value_in_the_period() {
+    let e = evaluate(&safe_water(), &community(), &req(vec![Dimension::Place]), &exact());
+    // A: April's 47 of 160 (not March's too); B: 30 of 40; C: 5 of 6.
+    let a = e.cell(&[Some("A")]).unwrap();
+    assert_eq!((a.numerator, a.count), (Some(47), Some(160)));
+    let total = e.total().unwrap();
+    assert_eq!((total.numerator, total.count), (Some(82), Some(206)));
+    assert_eq!(total.percent, Some(39.81));
+    // By month, each month is what was recorded for it.
+    let e = evaluate(&safe_water(), &community(), &req(vec![Dimension::Period]), &exact());
+    assert_eq!(e.cell(&[Some("2026-03")]).unwrap().numerator, Some(45));
+    assert_eq!(e.cell(&[Some("2026-04")]).unwrap().count, Some(200));
+    // By district; and narrowed to one district by the area filter.
+    let e = evaluate(&safe_water(), &community(), &req(vec![Dimension::PlaceAbove]), &exact());
+    assert_eq!(e.cell(&[Some("D1")]).unwrap().count, Some(200));
+    let mut r = req(vec![]);
+    r.filters.area = Some("D2".into());
+    assert_eq!(evaluate(&safe_water(), &community(), &r, &exact()).total().unwrap().count, Some(6));
+    // A period that ends before April takes March.
+    let mut r = req(vec![]);
+    r.to = d("2026-03-31");
+    assert_eq!(evaluate(&safe_water(), &community(), &r, &exact()).total().unwrap().numerator, Some(45));
+}
+
+#[test]
+fn a_small_village_count_is_hidden_and_cannot_be_worked_out() {
+    let e = evaluate(&safe_water(), &community(), &req(vec![Dimension::Place]), &ObservatorySettings::default());
+    // C's 5 of 6 is at most 7: hidden, its share too; and so that it cannot be had from the
+    // total less A and B, another cell goes with it.
+    let c = e.cell(&[Some("C")]).unwrap();
+    assert!(c.suppressed && c.count.is_none() && c.percent.is_none(), "{c:?}");
+    let hidden = ["A", "B", "C"].iter().filter(|p| e.cell(&[Some(p)]).unwrap().count.is_none()).count();
+    assert!(hidden >= 2, "{:?}", e.cells);
+    // Counts that are shown are rounded to fives.
+    assert!(e.cells.iter().filter_map(|c| c.values.count).all(|n| n % 5 == 0), "{:?}", e.cells);
+}
+
+#[test]
+fn a_community_count_without_a_total_counts_the_value() {
+    let mut i = crate::coproduction::CommunitySettings::default().indicator("older_visited").unwrap().clone();
+    i.code = "safe_water".into();
+    let e = evaluate(&i.definition(), &community(), &req(vec![]), &exact());
+    assert_eq!(e.kind, "count");
+    assert_eq!(e.total().unwrap().count, Some(82));
+    // Facts of link workers' or organisations' work: a community's values are in none.
+    let mut r = req(vec![]);
+    r.filters.link_worker = Some("Sam".into());
+    assert_eq!(evaluate(&i.definition(), &community(), &r, &exact()).total().unwrap().count.unwrap_or(0), 0);
+}

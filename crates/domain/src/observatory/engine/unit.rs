@@ -1,5 +1,5 @@
 //! The units an indicator counts (episodes, onward referrals, outcomes, goals, prescriptions,
-//! confirmed needs, link workers), the values each has for a breakdown, and the conditions and
+//! confirmed needs, link workers, services, the households and people of communities' values), the values each has for a breakdown, and the conditions and
 //! measures a definition may name.
 
 use std::cmp::Ordering;
@@ -9,7 +9,9 @@ use chrono::NaiveDate;
 use super::{Granularity, ObservatorySettings};
 use crate::instrument::Change;
 use crate::observatory::definition::{Dimension, Population};
-use crate::observatory::facts::{EpisodeFact, Facts, GoalFact, OnwardFact, OutcomeFact, PrescriptionFact, ServiceFact};
+use crate::observatory::facts::{
+    CommunityValueFact, EpisodeFact, Facts, GoalFact, OnwardFact, OutcomeFact, PrescriptionFact, ServiceFact,
+};
 use crate::observatory::stats;
 use crate::pathway::needs;
 
@@ -23,6 +25,8 @@ pub(super) enum Unit<'a> {
     Need(&'a EpisodeFact, &'a str),
     Worker(&'a str, u64),
     Service(&'a ServiceFact),
+    /// A community's value: the households or people it is of, as one weighted unit.
+    Community(&'a CommunityValueFact),
 }
 
 impl<'a> Unit<'a> {
@@ -34,14 +38,29 @@ impl<'a> Unit<'a> {
             | Unit::Goal(e, _)
             | Unit::Prescription(e, _)
             | Unit::Need(e, _) => Some(e),
-            Unit::Worker(..) | Unit::Service(..) => None,
+            Unit::Worker(..) | Unit::Service(..) | Unit::Community(..) => None,
+        }
+    }
+
+    /// How many units it stands for in a condition: a community's value is many households or
+    /// people (all of them, or those it says meet the indicator); every other unit is one or none.
+    pub(super) fn weight(&self, ctx: &Ctx, cond: &str) -> u64 {
+        match self {
+            Unit::Community(c) => match cond {
+                "met" => c.value.min(c.total()),
+                "all" => c.total(),
+                _ => 0,
+            },
+            u => u64::from(ctx.meets(u, cond)),
         }
     }
 
     pub(super) fn date(&self) -> Option<NaiveDate> {
         match self {
             Unit::Onward(_, o) => Some(o.sent_on),
-            Unit::Worker(..) | Unit::Service(..) => None,
+            // A community's value is for a whole month: which ones a period takes is decided when
+            // the latest of each place is chosen (`tally::latest_values`).
+            Unit::Worker(..) | Unit::Service(..) | Unit::Community(..) => None,
             u => u.episode().map(|e| e.received_on),
         }
     }
@@ -97,9 +116,19 @@ impl Ctx<'_> {
                 _ => vec![UNKNOWN.into()],
             };
         }
+        if let Unit::Community(c) = u {
+            return match d {
+                Dimension::Period => vec![self.granularity.label(c.month)],
+                Dimension::Place => vec![c.place().to_string()],
+                Dimension::PlaceAbove => {
+                    vec![c.path.len().checked_sub(2).map(|i| c.path[i].clone()).unwrap_or_else(|| UNKNOWN.into())]
+                }
+                _ => vec![UNKNOWN.into()],
+            };
+        }
         let e = u
             .episode()
-            .expect("units other than workers have an episode");
+            .expect("units other than workers, services and community values have an episode");
         match d {
             Period => vec![u
                 .date()
@@ -167,6 +196,7 @@ impl Ctx<'_> {
                 Unit::Need(_, n) => vec![need_category(n)],
                 _ => vec![UNKNOWN.into()],
             },
+            Place | PlaceAbove => vec![UNKNOWN.into()],
         }
     }
 
@@ -223,6 +253,7 @@ impl Ctx<'_> {
                     _ => false,
                 }
             }
+            Unit::Community(c) => cond == "met" && c.value > 0,
             Unit::Prescription(..) | Unit::Need(..) => false,
         }
     }
@@ -283,6 +314,9 @@ pub(super) fn natural(a: &str, b: &str) -> Ordering {
 
 pub(super) fn units<'a>(pop: Population, facts: &'a Facts) -> Vec<Unit<'a>> {
     let mut out = vec![];
+    if pop == Population::CommunityValues {
+        return facts.community_values.iter().map(Unit::Community).collect();
+    }
     if pop == Population::Services {
         return facts.services.iter().map(Unit::Service).collect();
     }
@@ -305,7 +339,7 @@ pub(super) fn units<'a>(pop: Population, facts: &'a Facts) -> Vec<Unit<'a>> {
             Population::ConfirmedNeeds => {
                 out.extend(e.confirmed_needs.iter().map(|n| Unit::Need(e, n.as_str())))
             }
-            Population::LinkWorkers | Population::Services => {}
+            Population::LinkWorkers | Population::Services | Population::CommunityValues => {}
         }
     }
     out
