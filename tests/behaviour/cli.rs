@@ -243,7 +243,9 @@ fn a_programme_publishes_a_package_and_a_region_imports_it_from_the_command_line
     let out = run(&["observatory", "publish", "--from", "2025-01-01", "--to", "2025-12-31", "--output", file.to_str().unwrap()], programme.path());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
-    let indicators = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/domain/indicators")).unwrap().count();
+    // The shipped files and one for each indicator communities monitor (the default [community]).
+    let indicators = std::fs::read_dir(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../crates/domain/indicators")).unwrap().count()
+        + linkwork_domain::coproduction::CommunitySettings::default().indicators.len();
     assert!(err.contains(&format!("Published {indicators} indicators for Linkwork (linkwork)")), "{err}");
     let package: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     assert_eq!(package["entry"][1]["resource"]["resourceType"], "Measure");

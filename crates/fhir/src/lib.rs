@@ -6,11 +6,14 @@
 //!
 //! Indicators go out as Measures and MeasureReports ([`measure`]); a programme's results for a
 //! period go out as one hashed Bundle, which a regional observatory checks and reads ([`package`]).
+//! Referrals from health systems come in as transaction Bundles and their Tasks go back out
+//! ([`referral`]).
 //!
 //! Pure JSON in and out: no storage, no HTTP.
 
 pub mod measure;
 pub mod package;
+pub mod referral;
 
 use linkwork_domain::instrument::{Answer, Answers, DomainResult, Instrument, ItemKind, ScoreValue, Scored};
 use serde_json::{json, Map, Value as Json};

@@ -190,7 +190,7 @@ async fn me(caller: Caller) -> Json<User> {
 pub struct TokenBody {
     /// What the token is for ("GP system integration").
     pub name: String,
-    /// "read", "write" (default both).
+    /// "read", "write" (default both), "fhir" (the FHIR endpoint /fhir only).
     #[serde(default)]
     pub scopes: Vec<String>,
     /// Days until it expires (default: never).
@@ -214,8 +214,8 @@ async fn create_token(State(state): State<AppState>, caller: Caller, Body(b): Bo
     }
     let scopes = if b.scopes.is_empty() { vec!["read".to_string(), "write".to_string()] } else { b.scopes.clone() };
     for (i, s) in scopes.iter().enumerate() {
-        if s != "read" && s != "write" {
-            errs.push(FieldError::new(format!("scopes.{i}"), format!("'{s}' is not a scope; use read or write")));
+        if !matches!(s.as_str(), "read" | "write" | "fhir") {
+            errs.push(FieldError::new(format!("scopes.{i}"), format!("'{s}' is not a scope; use read, write or fhir (the FHIR endpoint /fhir)")));
         }
     }
     if let Some(d) = b.expires_in_days {

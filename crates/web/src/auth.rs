@@ -190,7 +190,15 @@ impl FromRequestParts<AppState> for Caller {
                 return Err(ApiError::Forbidden("this request needs the page's CSRF token (header x-csrf-token); reload the page and try again".into()));
             }
         }
-        let needed = if unsafe_method { "write" } else { "read" };
+        // The FHIR endpoint is for other systems: its tokens carry their own scope.
+        let path = parts.uri.path();
+        let needed = if path == "/fhir" || path.starts_with("/fhir/") {
+            "fhir"
+        } else if unsafe_method {
+            "write"
+        } else {
+            "read"
+        };
         if !credential.scopes.iter().any(|s| s == needed) {
             return Err(ApiError::Forbidden(format!("this token's scopes ({}) do not include '{needed}'", credential.scopes.join(", "))));
         }

@@ -164,7 +164,9 @@ pub async fn problems_for_bare_errors(resp: Response) -> Response {
     let status = resp.status();
     let is_problem = resp.headers().get(header::CONTENT_TYPE).is_some_and(|c| c.as_bytes().starts_with(b"application/problem+json"));
     let is_html = resp.headers().get(header::CONTENT_TYPE).is_some_and(|c| c.as_bytes().starts_with(b"text/html"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem || is_html {
+    // The FHIR endpoint answers its errors as OperationOutcomes.
+    let is_fhir = resp.headers().get(header::CONTENT_TYPE).is_some_and(|c| c.as_bytes().starts_with(b"application/fhir+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem || is_html || is_fhir {
         return resp;
     }
     let (title, detail) = match status {

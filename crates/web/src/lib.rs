@@ -9,6 +9,7 @@ pub mod coproduction;
 mod body;
 pub mod directory;
 pub mod error;
+pub mod fhir_api;
 pub mod hsds_api;
 pub mod i18n;
 pub mod matching;
@@ -148,6 +149,7 @@ pub fn router(state: AppState) -> Router {
         .merge(coproduction::places::routes())
         .merge(coproduction::offline::routes())
         .merge(coproduction::records::routes())
+        .merge(fhir_api::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .layer(RequestBodyLimitLayer::new(1024 * 1024));

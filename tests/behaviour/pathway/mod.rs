@@ -12,6 +12,7 @@ mod observatory;
 mod observatory_packages;
 mod openapi;
 mod community;
+mod fhir_referrals;
 mod places;
 mod research;
 

@@ -1,7 +1,9 @@
 //! The social prescribing pathway: who may do what, the people referred, their consents, the
 //! episode a referral opens and its state machine, assessment and plan, the onward referrals to
 //! community organisations (FHIR Task statuses, with the side allowed to set each), follow-ups,
-//! messages back to the referrer, and the audit chain.
+//! messages back to the referrer, the audit chain, identifiers other systems give a person
+//! (`identifier`: the NHS number, checked) and the Task of a referral from a health system
+//! (`inbound`), which follows the episode.
 //!
 //! Everything here is pure: inputs are parsed into valid values or a list of [`FieldError`]s that
 //! say which field is wrong and how to fix it; storage and HTTP live elsewhere.
@@ -11,6 +13,8 @@ pub mod assessment;
 pub mod audit;
 pub mod consent;
 pub mod episode;
+pub mod identifier;
+pub mod inbound;
 pub mod needs;
 pub mod person;
 pub mod referral;

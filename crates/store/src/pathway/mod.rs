@@ -52,6 +52,7 @@ mod sq {
     include!("team_ops.rs");
     include!("places_ops.rs");
     include!("community_ops.rs");
+    include!("fhir_ops.rs");
 }
 
 /// The PostgreSQL copy of the operations.
@@ -66,6 +67,7 @@ mod pg {
     include!("team_ops.rs");
     include!("places_ops.rs");
     include!("community_ops.rs");
+    include!("fhir_ops.rs");
 }
 
 /// Why a pathway operation did not happen, in terms the web layer maps to problem details.

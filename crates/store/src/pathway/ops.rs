@@ -939,6 +939,8 @@ pub(super) async fn transition_episode(c: &mut Conn, a: &Actor, id: &str, versio
         .execute(&mut *c)
         .await?;
     insert_episode_event(c, id, Some(t.from.as_str()), t.to.as_str(), &a.user_id, t.reason.map(|r| r.as_str()), t.code).await?;
+    // A referral from a health system sees the change in its Task in the same transaction.
+    fhir_follow_episode(c, id).await?;
     if let Some(referrer) = &row.referred_by {
         let name = person_row(c, &row.person_id).await?.details.display_name();
         if t.code == Some(snomed::REFERRAL_ACCEPTED) {

@@ -690,3 +690,91 @@ pub enum ManagedChange<'a> {
     Answer { text: &'a str },
 }
 
+
+// ---------------------------------------------------------------------------------------------
+// FHIR referrals from health systems
+
+/// A FHIR resource to keep with a referral from a health system, its id given by the caller.
+#[derive(Clone, Debug)]
+pub struct FhirResourceIn {
+    pub resource_type: String,
+    pub id: String,
+    pub body: serde_json::Value,
+}
+
+/// A kept FHIR resource, with what Linkwork knows of it.
+#[derive(Clone, Debug, Serialize)]
+pub struct FhirResource {
+    pub resource_type: String,
+    pub id: String,
+    pub version_id: i64,
+    pub last_updated: String,
+    pub body: serde_json::Value,
+    pub person_id: Option<String>,
+    pub episode_id: Option<String>,
+    pub client_id: Option<String>,
+    pub status: Option<String>,
+    pub status_reason: Option<linkwork_domain::pathway::inbound::StatusReason>,
+    pub owner_ref: Option<String>,
+    pub requester_ref: Option<String>,
+    pub focus_ref: Option<String>,
+}
+
+/// A referral that came in over FHIR: the person as the health system describes them, the
+/// referral Linkwork reads from it, and the resources to keep.
+pub struct InboundReferral<'a> {
+    /// The health system's account.
+    pub client_id: &'a str,
+    pub identifiers: &'a [linkwork_domain::pathway::identifier::PersonIdentifier],
+    pub person: &'a PersonDetails,
+    pub details: &'a ReferralDetails,
+    pub consent_method: linkwork_domain::pathway::consent::ConsentMethod,
+    pub service_request: FhirResourceIn,
+    /// The Task as sent (its status is Linkwork's from then on), with who asked and who owns it.
+    pub task: FhirResourceIn,
+    pub requester_ref: Option<String>,
+    pub owner_ref: String,
+    pub others: Vec<FhirResourceIn>,
+}
+
+/// How the person of an inbound referral was found.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "by")]
+pub enum Matched {
+    /// An identifier (a verified NHS number, or one with its system) named someone known.
+    Identifier { system: String },
+    /// Nobody known: a new person.
+    New,
+    /// Someone new who may be someone known (same name and birth date): kept apart until a
+    /// link worker decides.
+    Proposed { candidates: Vec<String> },
+}
+
+/// What an inbound referral became.
+#[derive(Clone, Debug, Serialize)]
+pub struct Received {
+    pub person_id: String,
+    pub episode_id: String,
+    pub matched: Matched,
+    /// The person already had an open episode: the referral was added to it.
+    pub joined_open_episode: bool,
+    pub task: FhirResource,
+    pub service_request: FhirResource,
+}
+
+/// Which kept resources a FHIR search wants.
+#[derive(Clone, Debug, Default)]
+pub struct FhirSearch {
+    pub resource_type: String,
+    /// Only those the client sent (None: an administrator, every client's).
+    pub client_id: Option<String>,
+    pub ids: Vec<String>,
+    pub status: Vec<String>,
+    pub owner: Option<String>,
+    pub requester: Option<String>,
+    pub focus: Option<String>,
+    pub person_id: Option<String>,
+    /// `_lastUpdated` bounds: (operator: gt, ge, lt, le, eq, as SQL), RFC 3339 time.
+    pub last_updated: Vec<(&'static str, String)>,
+    pub limit: i64,
+}

@@ -1,0 +1,79 @@
+//! `GET /fhir/metadata`: what this server does over FHIR, said truthfully — the interactions and
+//! search parameters `referral.rs` serves and nothing it does not, with the Gravity SDOH
+//! Coordination Platform's role and the `fhir` scope its tokens need.
+
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::json;
+
+use super::{base, fhir};
+use crate::AppState;
+
+const TASK_PROFILE: &str = "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-TaskForReferralManagement";
+const SR_PROFILE: &str = "http://hl7.org/fhir/us/sdoh-clinicalcare/StructureDefinition/SDOHCC-ServiceRequest";
+
+pub async fn metadata(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let param = |name: &str, kind: &str, doc: &str| json!({ "name": name, "type": kind, "documentation": doc });
+    let read_only = |kind: &str, doc: &str| {
+        json!({ "type": kind, "documentation": doc, "interaction": [{ "code": "read" }] })
+    };
+    fhir(
+        StatusCode::OK,
+        json!({
+            "resourceType": "CapabilityStatement",
+            "status": "active",
+            "date": "2026-12-07",
+            "publisher": "Linkwork",
+            "kind": "instance",
+            "software": { "name": "Linkwork", "version": env!("CARGO_PKG_VERSION") },
+            "implementation": { "description": "Linkwork social prescribing: referrals from health systems (Gravity SDOH Clinical Care, as the Coordination Platform)", "url": base(&state, &headers) },
+            "fhirVersion": "4.0.1",
+            "format": ["application/fhir+json"],
+            "rest": [{
+                "mode": "server",
+                "documentation": "A referral is sent as one transaction Bundle (Patient, ServiceRequest, Task with status requested, and any Consent, Condition, Observation or QuestionnaireResponse). The person is matched by a verified NHS number or an identifier with its system; a match by name and birth date only is never made without a link worker. The Task then follows the link worker's episode: accepted, in-progress, completed, rejected (with statusReason) or failed; the referrer may cancel it with a versioned update (If-Match). Poll Task?requester=…&_lastUpdated=gt… with _include=Task:focus.",
+                "security": {
+                    "service": [{ "coding": [{ "system": "http://terminology.hl7.org/CodeSystem/restful-security-service", "code": "OAuth" }], "text": "Bearer API token" }],
+                    "description": "Send an API token with the fhir scope (POST /api/v1/tokens with scopes [\"fhir\"]) in Authorization: Bearer. Each system reads back only what it sent."
+                },
+                "resource": [
+                    {
+                        "type": "Task",
+                        "supportedProfile": [TASK_PROFILE],
+                        "interaction": [{ "code": "read" }, { "code": "update" }, { "code": "search-type" }],
+                        "versioning": "versioned-update",
+                        "readHistory": false,
+                        "updateCreate": false,
+                        "searchInclude": ["Task:focus", "Task:patient"],
+                        "searchParam": [
+                            param("_id", "token", "The Task's id (several, comma-separated)"),
+                            param("_lastUpdated", "date", "gt, ge, lt, le or eq and an instant, e.g. gt2026-12-01T09:00:00Z"),
+                            param("status", "token", "requested, accepted, rejected, in-progress, on-hold, completed, cancelled, failed"),
+                            param("owner", "reference", "Who owns the Task, as the reference given"),
+                            param("requester", "reference", "Who asked, as the reference given"),
+                            param("focus", "reference", "The ServiceRequest"),
+                            param("patient", "reference", "Patient/<id>")
+                        ]
+                    },
+                    {
+                        "type": "ServiceRequest",
+                        "supportedProfile": [SR_PROFILE],
+                        "interaction": [{ "code": "read" }, { "code": "search-type" }],
+                        "searchParam": [param("_id", "token", "The ServiceRequest's id"), param("patient", "reference", "Patient/<id>")]
+                    },
+                    {
+                        "type": "Patient",
+                        "interaction": [{ "code": "read" }, { "code": "search-type" }],
+                        "searchParam": [param("identifier", "token", "system|value, e.g. https://fhir.nhs.uk/Id/nhs-number|9434765919")]
+                    },
+                    read_only("Consent", "As sent with a referral"),
+                    read_only("Condition", "As sent with a referral"),
+                    read_only("Observation", "As sent with a referral"),
+                    read_only("QuestionnaireResponse", "As sent with a referral")
+                ],
+                "interaction": [{ "code": "transaction", "documentation": "One referral per Bundle; all of it is kept or none" }]
+            }]
+        }),
+    )
+}

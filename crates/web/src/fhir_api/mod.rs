@@ -1,0 +1,162 @@
+//! The FHIR R4 endpoint at `/fhir`, where health systems send referrals and follow them (Gravity
+//! SDOH Clinical Care; Linkwork acts as the Coordination Platform): the CapabilityStatement
+//! (`capability.rs`), a referral sent as one transaction Bundle, and reading and searching the
+//! Tasks, ServiceRequests, Patients and supporting resources a system sent (`referral.rs`).
+//! FHIR JSON in and out; every error is an `OperationOutcome` whose issues name the element at
+//! fault. Only API tokens with the `fhir` scope are let in (a browser session never is), and
+//! every read and write is audited as the rest of the API is.
+
+mod capability;
+mod referral;
+
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use linkwork_domain::pathway::access::Action;
+use linkwork_fhir::referral::{operation_outcome, Issue};
+use linkwork_store::pathway::Actor;
+use serde_json::{json, Value as Json};
+
+use crate::auth::Caller;
+use crate::error::ApiError;
+use crate::AppState;
+
+pub const FHIR_JSON: &str = "application/fhir+json";
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/fhir", post(referral::transaction))
+        .route("/fhir/metadata", get(capability::metadata))
+        .route("/fhir/Task", get(referral::search_tasks))
+        .route("/fhir/Task/{id}", get(referral::read_task).put(referral::update_task))
+        .route("/fhir/ServiceRequest", get(referral::search_service_requests))
+        .route("/fhir/Patient", get(referral::search_patients))
+        .route("/fhir/Patient/{id}", get(referral::read_patient))
+        .route("/fhir/{kind}/{id}", get(referral::read_other))
+}
+
+/// A FHIR answer: the resource, as `application/fhir+json`.
+pub(crate) fn fhir(status: StatusCode, v: Json) -> Response {
+    (status, [(header::CONTENT_TYPE, FHIR_JSON)], v.to_string()).into_response()
+}
+
+/// An error as FHIR says them: an OperationOutcome with the HTTP status it goes with.
+pub(crate) struct Outcome {
+    status: StatusCode,
+    code: &'static str,
+    issues: Vec<Issue>,
+}
+
+impl Outcome {
+    pub fn new(status: StatusCode, code: &'static str, expression: &str, message: impl Into<String>) -> Outcome {
+        Outcome { status, code, issues: vec![Issue { expression: expression.into(), message: message.into() }] }
+    }
+    pub fn invalid(issues: Vec<Issue>) -> Outcome {
+        Outcome { status: StatusCode::UNPROCESSABLE_ENTITY, code: "invalid", issues }
+    }
+}
+
+impl IntoResponse for Outcome {
+    fn into_response(self) -> Response {
+        let mut r = fhir(self.status, operation_outcome(self.code, &self.issues));
+        if self.status == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer realm=\"linkwork\", scope=\"fhir\""));
+        }
+        r
+    }
+}
+
+/// The API's errors in FHIR's words: each field error an issue at its element, the rest one
+/// issue with the detail the API would have given (internals are logged, never answered).
+impl From<ApiError> for Outcome {
+    fn from(e: ApiError) -> Outcome {
+        let (status, _, title) = e.parts();
+        let code = match status {
+            StatusCode::UNAUTHORIZED => "login",
+            StatusCode::FORBIDDEN => "forbidden",
+            StatusCode::NOT_FOUND => "not-found",
+            StatusCode::CONFLICT | StatusCode::PRECONDITION_FAILED => "conflict",
+            StatusCode::TOO_MANY_REQUESTS => "throttled",
+            s if s.is_server_error() => "exception",
+            _ => "invalid",
+        };
+        let issues = match e {
+            ApiError::BadRequest { errors, detail } | ApiError::Unprocessable { errors, detail } if !errors.is_empty() || !detail.is_empty() => {
+                if errors.is_empty() {
+                    vec![Issue { expression: String::new(), message: detail }]
+                } else {
+                    errors.into_iter().map(|f| Issue { expression: f.field, message: f.message }).collect()
+                }
+            }
+            ApiError::NotFound { what } => vec![Issue { expression: String::new(), message: format!("There is no {what}.") }],
+            ApiError::Internal(cause) | ApiError::Unavailable(cause) => {
+                tracing::error!(%cause, "FHIR request failed");
+                vec![Issue { expression: String::new(), message: "The error has been logged; please try again.".into() }]
+            }
+            ApiError::Unauthorized(d) | ApiError::Forbidden(d) | ApiError::PreconditionFailed(d) | ApiError::PreconditionRequired(d) | ApiError::TooLarge(d) | ApiError::UnsupportedMediaType(d) => {
+                vec![Issue { expression: String::new(), message: d }]
+            }
+            ApiError::Conflict { detail, .. } | ApiError::TooManyRequests { detail, .. } => vec![Issue { expression: String::new(), message: detail }],
+            _ => vec![Issue { expression: String::new(), message: title.to_string() }],
+        };
+        Outcome { status, code, issues }
+    }
+}
+
+impl From<linkwork_store::pathway::PathwayError> for Outcome {
+    fn from(e: linkwork_store::pathway::PathwayError) -> Outcome {
+        ApiError::from(e).into()
+    }
+}
+
+pub(crate) type FhirResult<T> = Result<T, Outcome>;
+
+/// Who is asking, over FHIR: an API token with the `fhir` scope (checked by `Caller`), whose
+/// role may refer. Answers the actor and whose resources it reads: its own, or every system's
+/// for an administrator.
+pub(crate) struct Client {
+    pub actor: Actor,
+    pub own: Option<String>,
+}
+
+pub(crate) fn client(caller: Result<Caller, ApiError>, write: bool) -> FhirResult<Client> {
+    let caller = caller?;
+    if caller.via_cookie {
+        return Err(Outcome::new(StatusCode::FORBIDDEN, "forbidden", "", "the FHIR endpoint takes API tokens with the fhir scope, not a browser session"));
+    }
+    if let Ok(actor) = caller.may(Action::ExportPerson) {
+        if !write {
+            return Ok(Client { actor, own: None });
+        }
+    }
+    let actor = caller.may(if write { Action::CreateReferral } else { Action::ReadOwnReferrals })?;
+    Ok(Client { actor, own: Some(caller.user.id.clone()) })
+}
+
+/// A FHIR JSON body (`application/fhir+json` or `application/json`), or an OperationOutcome saying
+/// where it stops being JSON.
+pub(crate) fn body(headers: &HeaderMap, bytes: &Bytes) -> FhirResult<Json> {
+    let ct = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    if !(ct.starts_with(FHIR_JSON) || ct.starts_with("application/json")) {
+        return Err(Outcome::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "not-supported", "", format!("send FHIR JSON (Content-Type: {FHIR_JSON}); got '{ct}'")));
+    }
+    serde_json::from_slice(bytes).map_err(|e| Outcome::new(StatusCode::BAD_REQUEST, "structure", "", format!("line {}, column {}: this is not JSON: {e}", e.line(), e.column())))
+}
+
+/// The server's base for full URLs and locations.
+pub(crate) fn base(state: &AppState, headers: &HeaderMap) -> String {
+    format!("{}/fhir", state.public_url(headers))
+}
+
+/// A searchset Bundle of what was found (and included).
+pub(crate) fn searchset(base: &str, matches: Vec<Json>, included: Vec<Json>) -> Json {
+    let total = matches.len();
+    let entry = |r: Json, mode: &str| {
+        let url = format!("{base}/{}/{}", r["resourceType"].as_str().unwrap_or(""), r["id"].as_str().unwrap_or(""));
+        json!({ "fullUrl": url, "resource": r, "search": { "mode": mode } })
+    };
+    let entries: Vec<Json> = matches.into_iter().map(|r| entry(r, "match")).chain(included.into_iter().map(|r| entry(r, "include"))).collect();
+    json!({ "resourceType": "Bundle", "type": "searchset", "total": total, "entry": entries })
+}

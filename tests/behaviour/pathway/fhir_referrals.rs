@@ -1,0 +1,270 @@
+//! Referrals from health systems over FHIR on both databases, as an EHR makes them: a token with
+//! the fhir scope, the IG's example resources sent as one transaction Bundle, the person matched
+//! by NHS number (a wrong check digit refused at its element; the same person referred twice is
+//! one person; a name-and-birth-date match never merged), the Task followed by polling through
+//! accepted → in-progress → completed as the link worker works the episode, a cancellation on a
+//! named version, and everything Linkwork emits validated by an independent FHIR implementation.
+
+use reqwest::Method;
+use serde_json::{json, Value};
+
+use super::{s, Resp, World};
+use crate::on_both_databases;
+use crate::support::TestDb;
+
+const NHS: &str = "https://fhir.nhs.uk/Id/nhs-number";
+
+fn example(name: &str) -> Value {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/standards/fhir-sdoh-clinicalcare/examples").join(name);
+    serde_json::from_str(&std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).unwrap()
+}
+
+/// The IG's example referral (Colin, for food insecurity) as an EHR sends it: Patient,
+/// ServiceRequest, Condition, Consent and a new Task, with the NHS number given.
+fn referral(nhs: Option<&str>) -> Value {
+    let mut patient = example("Patient-pat-53234.json");
+    if let Some(n) = nhs {
+        patient["identifier"].as_array_mut().unwrap().push(json!({ "system": NHS, "value": n }));
+    }
+    let mut sr = example("ServiceRequest-SDOHCC-ServiceRequestActiveFoodPantryApplicationAssistExample.json");
+    let mut task = example("Task-SDOHCC-TaskReferralManagementOrderFulfillmentCompletedExample.json");
+    task["status"] = json!("requested");
+    task.as_object_mut().unwrap().remove("output");
+    sr["requester"] = task["requester"].clone();
+    sr["category"].as_array_mut().unwrap().push(json!({ "coding": [{ "system": "http://hl7.org/fhir/us/sdoh-clinicalcare/CodeSystem/SDOHCC-CodeSystemTemporaryCodes", "code": "social-connection" }] }));
+    let entry = |r: Value| {
+        let t = s(&r["resourceType"]).to_string();
+        json!({ "fullUrl": format!("urn:uuid:{}", uuid_like(&r)), "resource": r, "request": { "method": "POST", "url": t } })
+    };
+    // The EHR refers to its own copies by full URL: rewrite the examples' relative references.
+    let mut b = json!({ "resourceType": "Bundle", "type": "transaction", "entry": [
+        entry(patient), entry(sr), entry(example("Condition-SDOHCC-ConditionFoodInsecurityExample.json")),
+        entry(example("Consent-SDOHCC-ConsentInformationDisclosureExample.json")), entry(task),
+    ]});
+    let urls: Vec<(String, String)> = b["entry"].as_array().unwrap().iter().map(|e| (format!("{}/{}", s(&e["resource"]["resourceType"]), s(&e["resource"]["id"])), s(&e["fullUrl"]).to_string())).collect();
+    let mut text = b.to_string();
+    for (rel, full) in urls {
+        text = text.replace(&format!("\"reference\":\"{rel}\""), &format!("\"reference\":\"{full}\""));
+    }
+    b = serde_json::from_str(&text).unwrap();
+    b
+}
+
+fn uuid_like(r: &Value) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    s(&r["id"]).hash(&mut h);
+    let n = h.finish();
+    format!("{:08x}-0000-4000-8000-{:012x}", n >> 32, n & 0xffff_ffff_ffff)
+}
+
+/// The EHR's side: a FHIR client with its own token.
+struct Ehr {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl Ehr {
+    async fn call(&self, method: Method, path: &str, body: Option<Value>, if_match: Option<&str>) -> Resp {
+        let mut rb = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token).header("accept", "application/fhir+json");
+        if let Some(b) = body {
+            rb = rb.header("content-type", "application/fhir+json").body(b.to_string());
+        }
+        if let Some(v) = if_match {
+            rb = rb.header("if-match", v);
+        }
+        let r = rb.send().await.unwrap();
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        if status != 204 {
+            let ct = headers.get("content-type").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+            assert!(ct.starts_with("application/fhir+json"), "{path} answered {status} as {ct}");
+        }
+        Resp { status, body: r.json().await.unwrap_or(Value::Null), headers }
+    }
+    async fn get(&self, path: &str) -> Value {
+        let r = self.call(Method::GET, path, None, None).await;
+        assert_eq!(r.status, 200, "GET {path}: {:#}", r.body);
+        r.body
+    }
+}
+
+async fn ehr(w: &World, who: &super::Client, scopes: &[&str]) -> Ehr {
+    let t = who.post("/api/v1/tokens", json!({ "name": "GP practice system", "scopes": scopes })).await;
+    assert_eq!(t.status, 201, "{:#}", t.body);
+    Ehr { base: w.gp.base.clone(), token: s(&t.body["token"]).to_string(), http: reqwest::Client::new() }
+}
+
+fn location(resp: &Value, kind: &str) -> String {
+    let e = resp["entry"].as_array().unwrap().iter().find(|e| s(&e["response"]["location"]).starts_with(&format!("{kind}/"))).unwrap_or_else(|| panic!("no {kind} in {resp:#}"));
+    s(&e["response"]["location"]).split('/').nth(1).unwrap().to_string()
+}
+
+fn issues_at(outcome: &Value) -> Vec<String> {
+    assert_eq!(outcome["resourceType"], "OperationOutcome", "{outcome:#}");
+    outcome["issue"].as_array().unwrap().iter().flat_map(|i| i["expression"].as_array().cloned().unwrap_or_default()).map(|e| s(&e).to_string()).collect()
+}
+
+async fn episode_of(w: &World, person: &str) -> Value {
+    let list = w.lw.read("/api/v1/episodes?per_page=100").await;
+    list["contents"].as_array().unwrap().iter().find(|e| e["person_id"] == json!(person)).cloned().unwrap_or_else(|| panic!("no episode of {person} in {list:#}"))
+}
+
+async fn a_referral_comes_in_over_fhir_and_is_followed_to_completion(db: TestDb) {
+    let w = World::new(db).await;
+    let e = ehr(&w, &w.gp, &["fhir"]).await;
+    let cap = e.get("/fhir/metadata").await;
+    assert_eq!((s(&cap["resourceType"]), s(&cap["fhirVersion"])), ("CapabilityStatement", "4.0.1"));
+    let task_cap = cap["rest"][0]["resource"].as_array().unwrap().iter().find(|r| r["type"] == "Task").unwrap();
+    assert!(task_cap["searchParam"].as_array().unwrap().iter().any(|p| p["name"] == "_lastUpdated"));
+
+    // A wrong check digit is refused at its element, and nothing is kept.
+    let bad = e.call(Method::POST, "/fhir", Some(referral(Some("943 476 5918"))), None).await;
+    assert_eq!(bad.status, 422, "{:#}", bad.body);
+    assert!(issues_at(&bad.body).contains(&"Bundle.entry[0].resource.identifier[1].value".to_string()), "{:#}", bad.body);
+    assert_eq!(w.lw.read("/api/v1/episodes").await["contents"].as_array().unwrap().len(), 0, "nothing kept from a refused referral");
+
+    let sent = e.call(Method::POST, "/fhir", Some(referral(Some("943 476 5919"))), None).await;
+    assert_eq!((sent.status, s(&sent.body["type"])), (200, "transaction-response"), "{:#}", sent.body);
+    let task_id = location(&sent.body, "Task");
+    let sr_id = location(&sent.body, "ServiceRequest");
+    let patient_id = location(&sent.body, "Patient");
+    let task = e.get(&format!("/fhir/Task/{task_id}")).await;
+    assert_eq!((s(&task["status"]), s(&task["meta"]["versionId"])), ("requested", "1"));
+    assert_eq!(task["focus"]["reference"], json!(format!("ServiceRequest/{sr_id}")));
+    assert_eq!(task["for"]["reference"], json!(format!("Patient/{patient_id}")));
+    let patient = e.get(&format!("/fhir/Patient/{patient_id}")).await;
+    assert!(patient["identifier"].as_array().unwrap().iter().any(|i| i["system"] == NHS && i["value"] == "9434765919"), "{patient:#}");
+    let found = e.get(&format!("/fhir/Patient?identifier={NHS}|9434765919")).await;
+    assert_eq!(found["total"], 1);
+
+    // In the link workers' queue, with the reasons read from the SDOH categories.
+    let ep = episode_of(&w, &patient_id).await;
+    let eid = s(&ep["id"]).to_string();
+    let full = w.lw.read(&format!("/api/v1/episodes/{eid}")).await;
+    let reasons: Vec<&str> = full["referral"]["reasons"].as_array().unwrap().iter().map(|r| s(r)).collect();
+    assert_eq!(reasons, ["food", "social_connection"], "{full:#}");
+
+    // Followed by polling: each change of the episode is a new version of the Task.
+    let since = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let poll = |since: String| format!("/fhir/Task?requester=PractitionerRole/SDOHCC-PractitionerRoleDrJanWaterExample&_lastUpdated=gt{since}&_include=Task:focus");
+    assert_eq!(e.get(&poll(since.clone())).await["total"], 0, "nothing changed yet");
+    w.lw.ok(&format!("/api/v1/episodes/{eid}/assign"), json!({ "link_worker_id": w.lw.user_id })).await;
+    w.lw.ok(&format!("/api/v1/episodes/{eid}/transitions"), json!({ "to": "contacted", "accepted": true })).await;
+    let changed = e.get(&poll(since.clone())).await;
+    assert_eq!(changed["total"], 1, "{changed:#}");
+    let matched: Vec<&Value> = changed["entry"].as_array().unwrap().iter().filter(|x| x["search"]["mode"] == "match").collect();
+    assert_eq!((s(&matched[0]["resource"]["status"]), s(&matched[0]["resource"]["meta"]["versionId"])), ("accepted", "2"));
+    assert!(changed["entry"].as_array().unwrap().iter().any(|x| x["search"]["mode"] == "include" && x["resource"]["resourceType"] == "ServiceRequest"), "Task:focus included");
+    w.lw.ok(&format!("/api/v1/episodes/{eid}/transitions"), json!({ "to": "assessed" })).await;
+    assert_eq!(s(&e.get(&format!("/fhir/Task/{task_id}")).await["status"]), "in-progress");
+    let by_status = e.get("/fhir/Task?status=in-progress").await;
+    assert_eq!(by_status["total"], 1);
+    let bad_param = e.call(Method::GET, "/fhir/Task?colour=blue", None, None).await;
+    assert_eq!(bad_param.status, 400, "an unknown search parameter is refused, not ignored");
+    for to in ["plan_agreed", "active"] {
+        w.lw.ok(&format!("/api/v1/episodes/{eid}/transitions"), json!({ "to": to })).await;
+    }
+    w.lw.ok(&format!("/api/v1/episodes/{eid}/transitions"), json!({ "to": "closed", "reason": "goals_met" })).await;
+    let done = e.get(&format!("/fhir/Task/{task_id}")).await;
+    assert_eq!(s(&done["status"]), "completed", "{done:#}");
+
+    // The same person referred again (the same NHS number): one person, a new episode.
+    let again = e.call(Method::POST, "/fhir", Some(referral(Some("9434765919"))), None).await;
+    assert_eq!(again.status, 200, "{:#}", again.body);
+    assert_eq!(location(&again.body, "Patient"), patient_id, "matched by NHS number");
+    let tasks = e.get(&format!("/fhir/Task?patient=Patient/{patient_id}")).await;
+    assert_eq!(tasks["total"], 2);
+    // A third while that one is open is added to it, not a second episode.
+    let third = e.call(Method::POST, "/fhir", Some(referral(Some("9434765919"))), None).await;
+    assert_eq!(third.status, 200);
+    let open: Vec<Value> = w.lw.read("/api/v1/episodes?per_page=100").await["contents"].as_array().unwrap().iter().filter(|x| x["person_id"] == json!(patient_id) && x["status"] != "closed").cloned().collect();
+    assert_eq!(open.len(), 1, "one open episode: {open:?}");
+
+    // The referrer cancels the third on the version it read: the episode stops and says why.
+    let t3 = location(&third.body, "Task");
+    let mut t = e.get(&format!("/fhir/Task/{t3}")).await;
+    t["status"] = json!("cancelled");
+    assert_eq!(e.call(Method::PUT, &format!("/fhir/Task/{t3}"), Some(t.clone()), None).await.status, 428);
+    let no_reason = e.call(Method::PUT, &format!("/fhir/Task/{t3}"), Some(t.clone()), Some("W/\"1\"")).await;
+    assert_eq!(no_reason.status, 422, "{:#}", no_reason.body);
+    t["statusReason"] = json!({ "text": "Seen by the practice's own wellbeing coach instead" });
+    assert_eq!(e.call(Method::PUT, &format!("/fhir/Task/{t3}"), Some(t.clone()), Some("W/\"7\"")).await.status, 412, "a stale version is refused as FHIR says");
+    let mut accept = t.clone();
+    accept["status"] = json!("accepted");
+    let not_theirs = e.call(Method::PUT, &format!("/fhir/Task/{t3}"), Some(accept), Some("W/\"1\"")).await;
+    assert_eq!((not_theirs.status, issues_at(&not_theirs.body)), (422, vec!["Task.status".to_string()]), "only Linkwork accepts: {:#}", not_theirs.body);
+    let cancelled = e.call(Method::PUT, &format!("/fhir/Task/{t3}"), Some(t), Some("W/\"1\"")).await;
+    assert_eq!((cancelled.status, s(&cancelled.body["status"])), (200, "cancelled"), "{:#}", cancelled.body);
+    // The second referral still stands, so the episode goes on; the link worker is told.
+    let notes = w.lw.read(&format!("/api/v1/episodes/{}/notes", s(&open[0]["id"]))).await;
+    let said: Vec<&str> = notes.as_array().unwrap().iter().map(|n| s(&n["body"])).collect();
+    assert!(said.iter().any(|n| n.contains("A further referral came from")), "{said:?}");
+    assert!(said.iter().any(|n| n.contains("cancelled one of the referrals") && n.contains("wellbeing coach")), "{said:?}");
+    // Cancelling the other too ends the episode's work.
+    let t2 = location(&again.body, "Task");
+    let mut t = e.get(&format!("/fhir/Task/{t2}")).await;
+    t["status"] = json!("cancelled");
+    t["statusReason"] = json!({ "text": "Moved to another practice" });
+    assert_eq!(e.call(Method::PUT, &format!("/fhir/Task/{t2}"), Some(t), Some("W/\"1\"")).await.status, 200);
+    let ended = w.lw.read(&format!("/api/v1/episodes/{}", s(&open[0]["id"]))).await;
+    assert_eq!(s(&ended["status"]), "closed", "{ended:#}");
+
+    // Everything Linkwork sent back, read by an independent FHIR implementation.
+    let sr = e.get(&format!("/fhir/ServiceRequest/{sr_id}")).await;
+    let cancelled_task = e.get(&format!("/fhir/Task/{t3}")).await;
+    let search = e.get(&format!("/fhir/Task?patient={patient_id}&_include=Task:focus&_include=Task:patient")).await;
+    super::observatory::validated_as_fhir(&[&cap, &task, &done, &patient, &sr, &cancelled_task, &search, &sent.body, &bad.body]);
+}
+
+async fn a_person_is_never_merged_on_a_name_and_only_the_referrer_reads_it_back(db: TestDb) {
+    let w = World::new(db).await;
+    let e = ehr(&w, &w.gp, &["fhir"]).await;
+    // Someone with Colin's name and birth date is already known, with no identifier.
+    let known = w.lw.ok("/api/v1/people", json!({ "details": { "given_name": "COLIN V.", "family_name": "BAXTER", "birth_date": "1987-02-20" } })).await;
+    let mut b = referral(None);
+    b["entry"][0]["resource"].as_object_mut().unwrap().remove("identifier");
+    let sent = e.call(Method::POST, "/fhir", Some(b), None).await;
+    assert_eq!(sent.status, 200, "{:#}", sent.body);
+    let pid = location(&sent.body, "Patient");
+    assert_ne!(pid, s(&known["id"]), "a new person, not a silent merge");
+    let note = &sent.body["entry"][0]["response"]["outcome"];
+    assert!(s(&note["issue"][0]["diagnostics"]).contains("same name and birth date"), "{:#}", sent.body);
+
+    // Another system sees none of it; a token without the fhir scope gets nowhere; a provider
+    // cannot refer over FHIR.
+    let other_user = w.admin.ok("/api/v1/users", json!({ "username": "hospital", "display_name": "Hospital system", "password": "another long password", "roles": ["referrer"] })).await;
+    let _ = other_user;
+    let other = {
+        let c = super::Client { base: w.gp.base.clone(), token: None, user_id: String::new(), http: reqwest::Client::new() };
+        let t = c.post("/api/v1/auth/token", json!({ "username": "hospital", "password": "another long password" })).await;
+        let c = super::Client { token: Some(s(&t.body["token"]).to_string()), ..c };
+        ehr(&w, &c, &["fhir"]).await
+    };
+    let task = location(&sent.body, "Task");
+    assert_eq!(other.call(Method::GET, &format!("/fhir/Task/{task}"), None, None).await.status, 404);
+    assert_eq!(other.call(Method::GET, &format!("/fhir/Patient/{pid}"), None, None).await.status, 404);
+    assert_eq!(other.get("/fhir/Task").await["total"], 0);
+    let plain = ehr(&w, &w.gp, &["read", "write"]).await;
+    let refused = plain.call(Method::GET, &format!("/fhir/Task/{task}"), None, None).await;
+    assert_eq!(refused.status, 403, "{:#}", refused.body);
+    let provider = ehr(&w, &w.provider, &["fhir"]).await;
+    assert_eq!(provider.call(Method::POST, "/fhir", Some(referral(None)), None).await.status, 403);
+    let nobody = w.anonymous();
+    let r = nobody.http.get(format!("{}/fhir/Task", nobody.base)).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+
+    // Not JSON, and not a Bundle: said where.
+    let r = e.http.post(format!("{}/fhir", e.base)).bearer_auth(&e.token).header("content-type", "application/fhir+json").body("{\"resourceType\": \"Bundle\",\n oops").send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    let o: Value = r.json().await.unwrap();
+    assert!(s(&o["issue"][0]["diagnostics"]).starts_with("line 2"), "{o:#}");
+
+    // Reads and writes are audited.
+    let log = w.admin.read("/api/v1/audit?per_page=200").await;
+    let entities: Vec<&str> = log["contents"].as_array().unwrap().iter().map(|x| s(&x["entity"])).collect();
+    assert!(entities.contains(&"fhir_referral") && entities.contains(&"fhir_task"), "{entities:?}");
+}
+
+on_both_databases!(a_referral_comes_in_over_fhir_and_is_followed_to_completion, a_person_is_never_merged_on_a_name_and_only_the_referrer_reads_it_back);
