@@ -7,11 +7,13 @@
 //! Indicators go out as Measures and MeasureReports ([`measure`]); a programme's results for a
 //! period go out as one hashed Bundle, which a regional observatory checks and reads ([`package`]).
 //! Referrals from health systems come in as transaction Bundles and their Tasks go back out
-//! ([`referral`]).
+//! ([`referral`]), with the episode as a Procedure and the messages back as Communications
+//! ([`outcome`]).
 //!
 //! Pure JSON in and out: no storage, no HTTP.
 
 pub mod measure;
+pub mod outcome;
 pub mod package;
 pub mod referral;
 

@@ -18,8 +18,7 @@ use linkwork_domain::pathway::snomed;
 use serde_json::{json, Value as Json};
 
 /// The resource types a referral may carry; anything else in the Bundle is refused by name.
-pub const KEPT_TYPES: [&str; 8] =
-    ["ServiceRequest", "Task", "Consent", "Condition", "Observation", "QuestionnaireResponse", "Procedure", "Communication"];
+pub const KEPT_TYPES: [&str; 6] = ["ServiceRequest", "Task", "Consent", "Condition", "Observation", "QuestionnaireResponse"];
 
 /// What the patient's references are kept as: the patient is Linkwork's person, whose id is only
 /// known once they are matched, and who is written back as `Patient/<person id>`.
@@ -387,6 +386,8 @@ pub struct Kept<'a> {
     pub status: Option<&'a str>,
     pub status_reason: Option<&'a StatusReason>,
     pub owner_ref: Option<&'a str>,
+    /// The episode it follows (a Task's output names it as a Procedure).
+    pub episode_id: Option<&'a str>,
 }
 
 fn patient_refs(v: &mut Json, to: &str) {
@@ -424,6 +425,13 @@ pub fn render(k: &Kept) -> Json {
             out["owner"]["reference"] = json!(o);
         }
         out["lastModified"] = json!(k.last_updated);
+        // What was done, once the person took part: the episode as a Procedure.
+        if let (Some(ep), Some("in-progress" | "completed" | "failed")) = (k.episode_id, k.status) {
+            out["output"] = json!([{
+                "type": { "coding": [{ "system": SDOH_CATEGORY_SYSTEM, "code": "resulting-activity", "display": "Resulting Activity" }] },
+                "valueReference": { "reference": format!("Procedure/{ep}") }
+            }]);
+        }
         match k.status_reason {
             Some(r) => {
                 let mut reason = json!({ "text": r.text });
@@ -580,6 +588,7 @@ mod tests {
             status: Some("rejected"),
             status_reason: Some(&reason),
             owner_ref: Some("Organization/linkwork"),
+            episode_id: None,
         });
         assert_eq!((&out["status"], &out["for"]["reference"], &out["meta"]["versionId"]), (&json!("rejected"), &json!("Patient/p-1"), &json!("3")));
         assert_eq!(out["statusReason"]["coding"][0]["code"], json!("871711000000103"));

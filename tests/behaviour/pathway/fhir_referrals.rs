@@ -2,8 +2,9 @@
 //! the fhir scope, the IG's example resources sent as one transaction Bundle, the person matched
 //! by NHS number (a wrong check digit refused at its element; the same person referred twice is
 //! one person; a name-and-birth-date match never merged), the Task followed by polling through
-//! accepted → in-progress → completed as the link worker works the episode, a cancellation on a
-//! named version, and everything Linkwork emits validated by an independent FHIR implementation.
+//! accepted → in-progress → completed as the link worker works the episode, the Procedure its
+//! output names and the messages back as Communications, a cancellation on a named version, and
+//! everything Linkwork emits validated by an independent FHIR implementation.
 
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -106,6 +107,25 @@ fn issues_at(outcome: &Value) -> Vec<String> {
     outcome["issue"].as_array().unwrap().iter().flat_map(|i| i["expression"].as_array().cloned().unwrap_or_default()).map(|e| s(&e).to_string()).collect()
 }
 
+/// The IG's rules for a referral's Task (TaskForReferralManagement), checked on what Linkwork
+/// sends: intent order, code fulfill, a focus, a patient, when and by whom it was asked, a status
+/// other than ready and received, and a reason where the status needs one.
+fn follows_the_ig(t: &Value) {
+    assert_eq!((s(&t["resourceType"]), s(&t["intent"])), ("Task", "order"), "{t:#}");
+    assert!(t["code"]["coding"].as_array().unwrap().iter().any(|c| c["system"] == "http://hl7.org/fhir/CodeSystem/task-code" && c["code"] == "fulfill"), "{t:#}");
+    for required in ["focus", "for", "authoredOn", "requester"] {
+        assert!(!t[required].is_null(), "{required} missing: {t:#}");
+    }
+    let status = s(&t["status"]);
+    assert!(!["ready", "received"].contains(&status), "{t:#}");
+    if ["rejected", "cancelled", "on-hold", "failed"].contains(&status) {
+        assert!(t["statusReason"]["text"].is_string(), "a {status} Task says why: {t:#}");
+    }
+    if status == "completed" {
+        assert_eq!(t["output"][0]["type"]["coding"][0]["code"], json!("resulting-activity"), "{t:#}");
+    }
+}
+
 async fn episode_of(w: &World, person: &str) -> Value {
     let list = w.lw.read("/api/v1/episodes?per_page=100").await;
     list["contents"].as_array().unwrap().iter().find(|e| e["person_id"] == json!(person)).cloned().unwrap_or_else(|| panic!("no episode of {person} in {list:#}"))
@@ -157,8 +177,14 @@ async fn a_referral_comes_in_over_fhir_and_is_followed_to_completion(db: TestDb)
     let matched: Vec<&Value> = changed["entry"].as_array().unwrap().iter().filter(|x| x["search"]["mode"] == "match").collect();
     assert_eq!((s(&matched[0]["resource"]["status"]), s(&matched[0]["resource"]["meta"]["versionId"])), ("accepted", "2"));
     assert!(changed["entry"].as_array().unwrap().iter().any(|x| x["search"]["mode"] == "include" && x["resource"]["resourceType"] == "ServiceRequest"), "Task:focus included");
+    let etag = w.lw.get(&format!("/api/v1/episodes/{eid}")).await.etag();
+    let assessment = json!({ "what_matters": "Cooking for his children again", "strengths": [], "interests": ["cooking"], "barriers": [] });
+    assert_eq!(w.lw.call(Method::PUT, &format!("/api/v1/episodes/{eid}/assessment"), Some(assessment), Some(&etag)).await.status, 200);
+    w.lw.ok(&format!("/api/v1/episodes/{eid}/notes"), json!({ "body": "PRIVATE-NOTE: worried about the rent" })).await;
     w.lw.ok(&format!("/api/v1/episodes/{eid}/transitions"), json!({ "to": "assessed" })).await;
     assert_eq!(s(&e.get(&format!("/fhir/Task/{task_id}")).await["status"]), "in-progress");
+    let goal = w.lw.ok(&format!("/api/v1/episodes/{eid}/goals"), json!({ "description": "Cook a family meal each week", "target_date": "2027-03-01" })).await;
+    w.lw.ok(&format!("/api/v1/episodes/{eid}/prescription"), json!({ "activity": "Community kitchen on Thursdays", "goal_ids": [s(&goal["id"])] })).await;
     let by_status = e.get("/fhir/Task?status=in-progress").await;
     assert_eq!(by_status["total"], 1);
     let bad_param = e.call(Method::GET, "/fhir/Task?colour=blue", None, None).await;
@@ -169,6 +195,30 @@ async fn a_referral_comes_in_over_fhir_and_is_followed_to_completion(db: TestDb)
     w.lw.ok(&format!("/api/v1/episodes/{eid}/transitions"), json!({ "to": "closed", "reason": "goals_met" })).await;
     let done = e.get(&format!("/fhir/Task/{task_id}")).await;
     assert_eq!(s(&done["status"]), "completed", "{done:#}");
+
+    // What was done: the Task's output is the Procedure, with what was prescribed.
+    let output = s(&done["output"][0]["valueReference"]["reference"]).to_string();
+    let procedure = e.get(&format!("/fhir/{output}")).await;
+    assert_eq!((s(&procedure["status"]), s(&procedure["code"]["coding"][0]["code"])), ("completed", "871731000000106"), "{procedure:#}");
+    assert_eq!(procedure["basedOn"][0]["reference"], json!(format!("ServiceRequest/{sr_id}")));
+    let notes = procedure["note"].to_string();
+    assert!(notes.contains("Cooking for his children again") && notes.contains("Community kitchen on Thursdays"), "{procedure:#}");
+    let with_output = e.get(&format!("/fhir/Task?_id={task_id}&_include=Task:output")).await;
+    assert!(with_output["entry"].as_array().unwrap().iter().any(|x| x["resource"]["resourceType"] == "Procedure"), "{with_output:#}");
+
+    // The messages back, as Communications about the referral: accepted (SNOMED CT), the plan
+    // with what matters and the activities, and the close; never the case notes.
+    let messages = e.get(&format!("/fhir/Communication?based-on=ServiceRequest/{sr_id}")).await;
+    let kinds: Vec<&str> = messages["entry"].as_array().unwrap().iter().map(|x| s(&x["resource"]["category"][0]["text"])).collect();
+    assert_eq!(kinds, ["accepted", "plan agreed", "closed"], "{messages:#}");
+    let first = &messages["entry"][0]["resource"];
+    assert_eq!(first["reasonCode"][0]["coding"][0]["code"], json!("871731000000106"));
+    assert_eq!(first["about"][0]["reference"], json!(format!("Task/{task_id}")));
+    let plan = messages["entry"][1]["resource"]["payload"].to_string();
+    assert!(plan.contains("What matters to the person: Cooking for his children again") && plan.contains("Community kitchen on Thursdays"), "{plan}");
+    assert!(!messages.to_string().contains("PRIVATE-NOTE"), "case notes never go back");
+    let one = e.get(&format!("/fhir/Communication/{}", s(&first["id"]))).await;
+    assert_eq!(one["id"], first["id"]);
 
     // The same person referred again (the same NHS number): one person, a new episode.
     let again = e.call(Method::POST, "/fhir", Some(referral(Some("9434765919"))), None).await;
@@ -215,7 +265,13 @@ async fn a_referral_comes_in_over_fhir_and_is_followed_to_completion(db: TestDb)
     let sr = e.get(&format!("/fhir/ServiceRequest/{sr_id}")).await;
     let cancelled_task = e.get(&format!("/fhir/Task/{t3}")).await;
     let search = e.get(&format!("/fhir/Task?patient={patient_id}&_include=Task:focus&_include=Task:patient")).await;
-    super::observatory::validated_as_fhir(&[&cap, &task, &done, &patient, &sr, &cancelled_task, &search, &sent.body, &bad.body]);
+    for t in [&task, &done, &cancelled_task] {
+        follows_the_ig(t);
+    }
+    for x in search["entry"].as_array().unwrap().iter().filter(|x| x["resource"]["resourceType"] == "Task") {
+        follows_the_ig(&x["resource"]);
+    }
+    super::observatory::validated_as_fhir(&[&cap, &task, &done, &patient, &sr, &cancelled_task, &search, &sent.body, &bad.body, &procedure, &messages, &with_output]);
 }
 
 async fn a_person_is_never_merged_on_a_name_and_only_the_referrer_reads_it_back(db: TestDb) {

@@ -25,7 +25,7 @@ const READS: &[&str] = &[
     "list_consents", "list_episodes", "list_notes", "mark_read", "person_needs", "person_responses", "referrals_by", "search_people",
     "verify_audit", "touch_credential", "record_sign_in_failure", "clear_sign_in_failures", "import_package", "load_indicator",
     "list_teams", "place_depths", "import_places", "list_places", "assign_place", "unassign_place", "approve_research", "revoke_research", "list_research_approvals", "begin_extract", "record_extract", "list_extracts",
-    "get_record", "list_records", "fhir_read", "fhir_search", "fhir_patient", "fhir_person_by_identifier", "person_identifiers",
+    "get_record", "list_records", "fhir_read", "fhir_search", "fhir_patient", "fhir_person_by_identifier", "person_identifiers", "fhir_outcome", "fhir_message_episode",
 ];
 
 fn changed(store: &Store, op: &str) {

@@ -357,3 +357,78 @@ pub(super) async fn fhir_patient(c: &mut Conn, a: &Actor, client: Option<&str>, 
     audit(c, a, "read", "person", Some(person_id), Some(person_id)).await?;
     Ok((p, ids))
 }
+
+/// What a referring system may hear of an episode it referred (`client` None: an
+/// administrator), audited as a read of the person's record.
+pub(super) async fn fhir_outcome(c: &mut Conn, a: &Actor, client: Option<&str>, episode_id: &str) -> PResult<FhirOutcome> {
+    let kept: Vec<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT resource_type, id, requester_ref FROM fhir_resource WHERE episode_id = $1 AND resource_type IN ('ServiceRequest', 'Task') \
+         AND (CAST($2 AS TEXT) IS NULL OR client_id = CAST($2 AS TEXT)) ORDER BY last_updated, id",
+    )
+    .bind(episode_id)
+    .bind(client)
+    .fetch_all(&mut *c)
+    .await?;
+    if kept.is_empty() {
+        return Err(PathwayError::NotFound(format!("Procedure {episode_id}")));
+    }
+    let r = sqlx::query("SELECT person_id, status, accepted, received_at, closed_at, closure_reason, assessment, referred_by FROM episode WHERE id = $1")
+        .bind(episode_id)
+        .fetch_one(&mut *c)
+        .await?;
+    let person_id: String = r.try_get("person_id")?;
+    let assessment: Option<String> = r.try_get("assessment")?;
+    let what_matters = assessment.and_then(|s| serde_json::from_str::<linkwork_domain::pathway::assessment::Assessment>(&s).ok()).and_then(|a| a.what_matters);
+    let items: Vec<(Option<String>, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT service_id, service_name, activity FROM prescription_item WHERE episode_id = $1 ORDER BY created_at, id").bind(episode_id).fetch_all(&mut *c).await?;
+    let enrolled: Vec<String> = sqlx::query_scalar("SELECT service_id FROM onward_referral WHERE episode_id = $1 AND status IN ('in-progress', 'on-hold', 'completed')")
+        .bind(episode_id)
+        .fetch_all(&mut *c)
+        .await?;
+    let activities = items
+        .into_iter()
+        .filter_map(|(sid, name, activity)| {
+            let label = name.or(activity)?;
+            Some((label, sid.is_some_and(|s| enrolled.contains(&s))))
+        })
+        .collect();
+    let referred_by: Option<String> = r.try_get("referred_by")?;
+    let recipient = client.map(str::to_string).or(referred_by);
+    let rows: Vec<(String, String, String, Option<String>, Option<String>, String)> = sqlx::query_as(
+        "SELECT id, kind, summary, code, code_display, created_at FROM message WHERE episode_id = $1 AND recipient_id = $2 ORDER BY created_at, id",
+    )
+    .bind(episode_id)
+    .bind(recipient.unwrap_or_default())
+    .fetch_all(&mut *c)
+    .await?;
+    let out = FhirOutcome {
+        episode_id: episode_id.to_string(),
+        person_id: person_id.clone(),
+        status: r.try_get("status")?,
+        accepted: r.try_get("accepted")?,
+        received_at: r.try_get("received_at")?,
+        closed_at: r.try_get("closed_at")?,
+        closure_reason: r.try_get("closure_reason")?,
+        what_matters,
+        activities,
+        service_requests: kept.iter().filter(|k| k.0 == "ServiceRequest").map(|k| k.1.clone()).collect(),
+        tasks: kept.iter().filter(|k| k.0 == "Task").map(|k| k.1.clone()).collect(),
+        requester_ref: kept.iter().find_map(|k| k.2.clone()),
+        messages: rows
+            .into_iter()
+            .map(|(id, kind, summary, code, display, created_at)| MessageBack { id, kind, summary, code: code.map(|c| (c, display.unwrap_or_default())), created_at })
+            .collect(),
+    };
+    audit(c, a, "read", "fhir_outcome", Some(episode_id), Some(&person_id)).await?;
+    Ok(out)
+}
+
+/// The episode a message back to the client belongs to.
+pub(super) async fn fhir_message_episode(c: &mut Conn, client: Option<&str>, message_id: &str) -> PResult<String> {
+    let e: Option<String> = sqlx::query_scalar("SELECT episode_id FROM message WHERE id = $1 AND (CAST($2 AS TEXT) IS NULL OR recipient_id = CAST($2 AS TEXT))")
+        .bind(message_id)
+        .bind(client)
+        .fetch_optional(&mut *c)
+        .await?;
+    e.ok_or_else(|| PathwayError::NotFound(format!("Communication {message_id}")))
+}

@@ -778,3 +778,34 @@ pub struct FhirSearch {
     pub last_updated: Vec<(&'static str, String)>,
     pub limit: i64,
 }
+
+/// An episode as a referring health system may hear of it (the Procedure and the messages
+/// back): what matters to the person, what was prescribed and whether it was taken up, and the
+/// messages addressed to the system. Nothing of the case notes or the assessment beyond that.
+#[derive(Clone, Debug, Serialize)]
+pub struct FhirOutcome {
+    pub episode_id: String,
+    pub person_id: String,
+    pub status: String,
+    pub accepted: bool,
+    pub received_at: String,
+    pub closed_at: Option<String>,
+    pub closure_reason: Option<String>,
+    pub what_matters: Option<String>,
+    /// (service or activity, taken up: enrolled with the organisation).
+    pub activities: Vec<(String, bool)>,
+    /// The client's ServiceRequests and Tasks for the episode.
+    pub service_requests: Vec<String>,
+    pub tasks: Vec<String>,
+    pub requester_ref: Option<String>,
+    pub messages: Vec<MessageBack>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct MessageBack {
+    pub id: String,
+    pub kind: String,
+    pub summary: String,
+    pub code: Option<(String, String)>,
+    pub created_at: String,
+}

@@ -45,7 +45,7 @@ pub async fn metadata(State(state): State<AppState>, headers: HeaderMap) -> Resp
                         "versioning": "versioned-update",
                         "readHistory": false,
                         "updateCreate": false,
-                        "searchInclude": ["Task:focus", "Task:patient"],
+                        "searchInclude": ["Task:focus", "Task:output", "Task:patient"],
                         "searchParam": [
                             param("_id", "token", "The Task's id (several, comma-separated)"),
                             param("_lastUpdated", "date", "gt, ge, lt, le or eq and an instant, e.g. gt2026-12-01T09:00:00Z"),
@@ -66,6 +66,13 @@ pub async fn metadata(State(state): State<AppState>, headers: HeaderMap) -> Resp
                         "type": "Patient",
                         "interaction": [{ "code": "read" }, { "code": "search-type" }],
                         "searchParam": [param("identifier", "token", "system|value, e.g. https://fhir.nhs.uk/Id/nhs-number|9434765919")]
+                    },
+                    read_only("Procedure", "The social prescribing episode, once the person accepted: what was prescribed and whether it was taken up (a Task's output)"),
+                    {
+                        "type": "Communication",
+                        "documentation": "The messages back to the referrer (accepted, declined, plan agreed, closed), about the ServiceRequest",
+                        "interaction": [{ "code": "read" }, { "code": "search-type" }],
+                        "searchParam": [param("based-on", "reference", "ServiceRequest/<id>"), param("_lastUpdated", "date", "When it was sent: gt, ge, lt, le or eq and an instant")]
                     },
                     read_only("Consent", "As sent with a referral"),
                     read_only("Condition", "As sent with a referral"),

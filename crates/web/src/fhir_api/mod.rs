@@ -1,12 +1,15 @@
 //! The FHIR R4 endpoint at `/fhir`, where health systems send referrals and follow them (Gravity
 //! SDOH Clinical Care; Linkwork acts as the Coordination Platform): the CapabilityStatement
 //! (`capability.rs`), a referral sent as one transaction Bundle, and reading and searching the
-//! Tasks, ServiceRequests, Patients and supporting resources a system sent (`referral.rs`).
+//! Tasks, ServiceRequests, Patients and supporting resources a system sent (`referral.rs`), and
+//! what it hears back: the episode as a Procedure and the messages back as Communications
+//! (`outcome.rs`).
 //! FHIR JSON in and out; every error is an `OperationOutcome` whose issues name the element at
 //! fault. Only API tokens with the `fhir` scope are let in (a browser session never is), and
 //! every read and write is audited as the rest of the API is.
 
 mod capability;
+mod outcome;
 mod referral;
 
 use axum::body::Bytes;
@@ -34,6 +37,9 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/ServiceRequest", get(referral::search_service_requests))
         .route("/fhir/Patient", get(referral::search_patients))
         .route("/fhir/Patient/{id}", get(referral::read_patient))
+        .route("/fhir/Procedure/{id}", get(outcome::read_procedure))
+        .route("/fhir/Communication", get(outcome::search_communications))
+        .route("/fhir/Communication/{id}", get(outcome::read_communication))
         .route("/fhir/{kind}/{id}", get(referral::read_other))
 }
 

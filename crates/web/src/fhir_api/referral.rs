@@ -32,6 +32,7 @@ fn render(r: &FhirResource) -> Json {
         status: r.status.as_deref(),
         status_reason: r.status_reason.as_ref(),
         owner_ref: r.owner_ref.as_deref(),
+        episode_id: r.episode_id.as_deref(),
     })
 }
 
@@ -196,8 +197,8 @@ pub async fn search_tasks(State(state): State<AppState>, caller: Result<Caller, 
     let cl = client(caller, false)?;
     let (mut s, include) = search_of("Task", &q, &["_id", "status", "owner", "requester", "focus", "patient", "_lastUpdated"])?;
     for i in &include {
-        if !matches!(i.as_str(), "Task:focus" | "Task:patient") {
-            return Err(Outcome::new(StatusCode::BAD_REQUEST, "not-supported", "Task?_include", format!("'{i}' is not an include here; use Task:focus or Task:patient")));
+        if !matches!(i.as_str(), "Task:focus" | "Task:patient" | "Task:output") {
+            return Err(Outcome::new(StatusCode::BAD_REQUEST, "not-supported", "Task?_include", format!("'{i}' is not an include here; use Task:focus, Task:output or Task:patient")));
         }
     }
     s.client_id = cl.own.clone();
@@ -208,6 +209,14 @@ pub async fn search_tasks(State(state): State<AppState>, caller: Result<Caller, 
         if !ids.is_empty() {
             let sr = FhirSearch { resource_type: "ServiceRequest".into(), client_id: cl.own.clone(), ids, limit: 1000, ..Default::default() };
             included.extend(state.store().fhir_search(&cl.actor, &sr).await?.iter().map(render));
+        }
+    }
+    if include.iter().any(|i| i == "Task:output") {
+        let mut episodes: Vec<String> = found.iter().filter(|t| matches!(t.status.as_deref(), Some("in-progress" | "completed" | "failed"))).filter_map(|t| t.episode_id.clone()).collect();
+        episodes.sort();
+        episodes.dedup();
+        for e in episodes {
+            included.extend(super::outcome::procedure_of(&state, &cl, &e).await?);
         }
     }
     if include.iter().any(|i| i == "Task:patient") {

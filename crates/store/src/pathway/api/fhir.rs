@@ -34,4 +34,11 @@ impl Store {
     pub async fn person_identifiers(&self, person_id: &str) -> PResult<Vec<PersonIdentifier>> {
         read!(self, person_identifiers(person_id))
     }
+    /// What a referring system may hear of an episode it referred (Procedure, Communications).
+    pub async fn fhir_outcome(&self, a: &Actor, client: Option<&str>, episode_id: &str) -> PResult<FhirOutcome> {
+        tx!(self, fhir_outcome(a, client, episode_id))
+    }
+    pub async fn fhir_message_episode(&self, client: Option<&str>, message_id: &str) -> PResult<String> {
+        read!(self, fhir_message_episode(client, message_id))
+    }
 }
