@@ -12,6 +12,7 @@
 
 mod baseline;
 mod corpus;
+mod fhir;
 mod mix;
 mod match_eval;
 mod observatory;
@@ -50,6 +51,9 @@ enum Command {
     /// Issue 11: the observatory's dashboard and indicator queries over HTTP on SQLite and
     /// PostgreSQL with N people's pathway history stored.
     Observatory(observatory::ObservatoryArgs),
+    /// Issue 13: FHIR referral Bundles per second and Task polling latency over HTTP on SQLite
+    /// and PostgreSQL with N Tasks stored.
+    Fhir(fhir::FhirArgs),
     /// Issue 5: matching against plain text search on the labelled cases (precision@5, nDCG@10).
     MatchEval(match_eval::EvalArgs),
     /// Issue 5: matching latency for one person over N synthetic services (target p99 < 50 ms at 1M).
@@ -140,6 +144,7 @@ fn main() -> anyhow::Result<()> {
         Command::Probe(a) => probe(a),
         Command::Pathway(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(pathway::pathway(a)),
         Command::Observatory(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(observatory::observatory(a)),
+        Command::Fhir(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(fhir::fhir(a)),
         Command::MatchEval(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::run(a)),
         Command::MatchLatency(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::latency(a)),
         Command::ScoreResponses(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::scoring(a)),

@@ -57,18 +57,18 @@ pub(crate) enum Raw {
 }
 
 #[derive(Clone)]
-enum V {
+pub(crate) enum V {
     T(Option<String>),
     B(bool),
     I(i64),
 }
 
-fn t(s: impl Into<String>) -> V {
+pub(crate) fn t(s: impl Into<String>) -> V {
     V::T(Some(s.into()))
 }
 
 /// Multi-row INSERTs in one transaction per call.
-async fn insert(raw: &Raw, table: &str, cols: &[&str], rows: Vec<Vec<V>>) -> anyhow::Result<()> {
+pub(crate) async fn insert(raw: &Raw, table: &str, cols: &[&str], rows: Vec<Vec<V>>) -> anyhow::Result<()> {
     let per = (30_000 / cols.len()).max(1);
     macro_rules! go {
         ($pool:expr, $pg:expr) => {{

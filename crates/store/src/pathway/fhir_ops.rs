@@ -8,6 +8,18 @@ use linkwork_domain::pathway::inbound::{self, StatusReason};
 
 const FHIR_COLUMNS: &str = "resource_type, id, version_id, last_updated, body, person_id, episode_id, client_id, status, status_reason, owner_ref, requester_ref, focus_ref";
 
+/// Records a read or a search of kept resources, under the audit log's name for their type.
+async fn fhir_audit(c: &mut Conn, a: &Actor, search: bool, resource_type: &str, id: Option<&str>, person: Option<&str>) -> PResult<()> {
+    match (search, resource_type) {
+        (false, "Task") => audit(c, a, "read", "fhir_task", id, person).await,
+        (false, "ServiceRequest") => audit(c, a, "read", "fhir_service_request", id, person).await,
+        (false, _) => audit(c, a, "read", "fhir_resource", id, person).await,
+        (true, "Task") => audit(c, a, "search", "fhir_task", id, person).await,
+        (true, "ServiceRequest") => audit(c, a, "search", "fhir_service_request", id, person).await,
+        (true, _) => audit(c, a, "search", "fhir_resource", id, person).await,
+    }
+}
+
 fn fhir_from(r: &DbRow) -> PResult<FhirResource> {
     let body: String = r.try_get("body")?;
     let reason: Option<String> = r.try_get("status_reason")?;
@@ -40,7 +52,7 @@ pub(super) async fn fhir_read(c: &mut Conn, a: &Actor, client: Option<&str>, res
     if client.is_some_and(|cl| r.client_id.as_deref() != Some(cl)) {
         return Err(PathwayError::NotFound(format!("{resource_type} {id}")));
     }
-    audit(c, a, "read", &format!("fhir_{}", resource_type.to_lowercase()), Some(id), r.person_id.as_deref()).await?;
+    fhir_audit(c, a, false, resource_type, Some(id), r.person_id.as_deref()).await?;
     Ok(r)
 }
 
@@ -316,7 +328,7 @@ pub(super) async fn fhir_search(c: &mut Conn, a: &Actor, s: &FhirSearch) -> PRes
     }
     let rows = q.fetch_all(&mut *c).await?;
     let found: Vec<FhirResource> = rows.iter().map(fhir_from).collect::<PResult<_>>()?;
-    audit(c, a, "search", &format!("fhir_{}", s.resource_type.to_lowercase()), None, None).await?;
+    fhir_audit(c, a, true, &s.resource_type, None, None).await?;
     Ok(found)
 }
 
