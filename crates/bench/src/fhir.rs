@@ -16,7 +16,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 
 use crate::pathway::{close_backend, expect, insert, open_backend, run, seed, t, token, Raw, V};
-use crate::report::{command_line, ms, Latencies, Machine};
+use crate::report::{load_average, ms, Latencies};
 
 #[derive(clap::Args)]
 pub struct FhirArgs {
@@ -181,7 +181,8 @@ async fn measure(store: linkwork_store::Store, args: &FhirArgs) -> anyhow::Resul
             let (h, u, tok, f) = (h.clone(), u.clone(), tok.clone(), f.clone());
             async move {
                 let v = expect(h.get(&u).bearer_auth(&tok).send().await?, 200).await?;
-                f.lock().unwrap().push(v["total"].as_f64().unwrap_or(0.0));
+                let matched = v["entry"].as_array().map(|e| e.iter().filter(|x| x["search"]["mode"] == "match").count()).unwrap_or(0);
+                f.lock().unwrap().push(matched as f64);
                 Ok(())
             }
         })
@@ -195,26 +196,9 @@ async fn measure(store: linkwork_store::Store, args: &FhirArgs) -> anyhow::Resul
 }
 
 pub async fn fhir(args: FhirArgs) -> anyhow::Result<()> {
-    let machine = Machine::read();
     let work = crate::WorkDir::new(args.work_dir.as_deref())?;
-    println!("### FHIR referrals, {} Tasks (issue 13)\n", args.people);
-    println!("`{}`\n", command_line());
-    println!(
-        "Machine: {} cores ({}), {}; commit {}; load average before: {}.\n",
-        machine.cores,
-        machine.model,
-        machine.memory,
-        machine.commit,
-        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
-    );
-    let mut backends = vec![];
-    if args.only.as_deref() != Some("postgres") {
-        backends.push("sqlite");
-    }
-    if args.only.as_deref() != Some("sqlite") {
-        backends.push("postgres");
-    }
-    for backend in backends {
+    crate::report::header(&format!("FHIR referrals, {} Tasks (issue 13)", args.people));
+    for backend in crate::report::backends(args.only.as_deref()) {
         eprintln!("== {backend}");
         let (store, raw, cleanup) = open_backend(backend, &work, &args.pg_url).await?;
         let seeded = seed(&store, &raw, args.people, args.seed).await?;
@@ -233,6 +217,6 @@ pub async fn fhir(args: FhirArgs) -> anyhow::Result<()> {
         println!();
         close_backend(store, raw, cleanup).await?;
     }
-    println!("Load average after: {}.", std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    println!("Load average after: {}.", load_average());
     Ok(())
 }

@@ -18,7 +18,7 @@
 use std::time::Instant;
 
 use crate::pathway::{close_backend, expect, open_backend, run, seed, token, PASSWORD};
-use crate::report::{command_line, ms, Latencies, Machine};
+use crate::report::{load_average, ms, Latencies};
 
 #[derive(clap::Args)]
 pub struct ObservatoryArgs {
@@ -61,26 +61,9 @@ const QUERIES: &[(&str, &str)] = &[
 ];
 
 pub async fn observatory(args: ObservatoryArgs) -> anyhow::Result<()> {
-    let machine = Machine::read();
     let work = crate::WorkDir::new(args.work_dir.as_deref())?;
-    println!("### Observatory, {} people (issue 11)\n", args.people);
-    println!("`{}`\n", command_line());
-    println!(
-        "Machine: {} cores ({}), {}; commit {}; load average before: {}.\n",
-        machine.cores,
-        machine.model,
-        machine.memory,
-        machine.commit,
-        loadavg()
-    );
-    let mut backends = vec![];
-    if args.only.as_deref() != Some("postgres") {
-        backends.push("sqlite");
-    }
-    if args.only.as_deref() != Some("sqlite") {
-        backends.push("postgres");
-    }
-    for backend in backends {
+    crate::report::header(&format!("Observatory, {} people (issue 11)", args.people));
+    for backend in crate::report::backends(args.only.as_deref()) {
         eprintln!("== {backend}");
         let (store, raw, cleanup) = open_backend(backend, &work, &args.pg_url).await?;
         let seeded = seed(&store, &raw, args.people, args.seed).await?;
@@ -176,10 +159,7 @@ pub async fn observatory(args: ObservatoryArgs) -> anyhow::Result<()> {
         println!();
         close_backend(store, raw, cleanup).await?;
     }
-    println!("Load average after: {}.", loadavg());
+    println!("Load average after: {}.", load_average());
     Ok(())
 }
 
-fn loadavg() -> String {
-    std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
-}

@@ -23,7 +23,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{json, Value};
 use sqlx::{PgPool, SqlitePool};
 
-use crate::report::{command_line, ms, Latencies, Machine};
+use crate::report::{load_average, ms, Latencies};
 
 #[derive(clap::Args)]
 pub struct PathwayArgs {
@@ -539,26 +539,9 @@ pub(crate) async fn close_backend(store: Store, raw: Raw, cleanup: Cleanup) -> a
 }
 
 pub async fn pathway(args: PathwayArgs) -> anyhow::Result<()> {
-    let machine = Machine::read();
     let work = crate::WorkDir::new(args.work_dir.as_deref())?;
-    println!("### Pathway API, {} people (issue 3)\n", args.people);
-    println!("`{}`\n", command_line());
-    println!(
-        "Machine: {} cores ({}), {}; commit {}; load average before: {}.\n",
-        machine.cores,
-        machine.model,
-        machine.memory,
-        machine.commit,
-        std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" ")
-    );
-    let mut backends = vec![];
-    if args.only.as_deref() != Some("postgres") {
-        backends.push("sqlite");
-    }
-    if args.only.as_deref() != Some("sqlite") {
-        backends.push("postgres");
-    }
-    for backend in backends {
+    crate::report::header(&format!("Pathway API, {} people (issue 3)", args.people));
+    for backend in crate::report::backends(args.only.as_deref()) {
         eprintln!("== {backend}");
         let (store, raw, cleanup) = open_backend(backend, &work, &args.pg_url).await?;
         let seeded = seed(&store, &raw, args.people, args.seed).await?;
@@ -575,6 +558,6 @@ pub async fn pathway(args: PathwayArgs) -> anyhow::Result<()> {
         println!();
         close_backend(store, raw, cleanup).await?;
     }
-    println!("Load average after: {}.", std::fs::read_to_string("/proc/loadavg").unwrap_or_default().split_whitespace().take(3).collect::<Vec<_>>().join(" "));
+    println!("Load average after: {}.", load_average());
     Ok(())
 }

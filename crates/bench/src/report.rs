@@ -140,3 +140,16 @@ pub fn command_line() -> String {
     let args: Vec<String> = std::env::args().skip(1).collect();
     format!("cargo run --release -p linkwork-bench -- {}", args.join(" "))
 }
+
+/// How a database benchmark's report begins: its title, the command and the machine.
+pub fn header(title: &str) {
+    let m = Machine::read();
+    println!("### {title}\n");
+    println!("`{}`\n", command_line());
+    println!("Machine: {} cores ({}), {}; commit {}; load average before: {}.\n", m.cores, m.model, m.memory, m.commit, load_average());
+}
+
+/// The databases a benchmark runs on: both, or the one `--only` names.
+pub fn backends(only: Option<&str>) -> Vec<&'static str> {
+    ["sqlite", "postgres"].into_iter().filter(|b| only.is_none_or(|o| o == *b)).collect()
+}

@@ -226,6 +226,16 @@ async fn a_referral_comes_in_over_fhir_and_is_followed_to_completion(db: TestDb)
     assert_eq!(location(&again.body, "Patient"), patient_id, "matched by NHS number");
     let tasks = e.get(&format!("/fhir/Task?patient=Patient/{patient_id}")).await;
     assert_eq!(tasks["total"], 2);
+    // A page at a time, oldest change first: a page that is not the last links the next.
+    let first = e.get(&format!("/fhir/Task?patient=Patient/{patient_id}&_count=1")).await;
+    assert!(first["total"].is_null(), "no total on a page that is not the last: {first:#}");
+    let next = first["link"].as_array().unwrap().iter().find(|l| l["relation"] == "next").unwrap_or_else(|| panic!("{first:#}"));
+    let next = format!("/fhir{}", s(&next["url"]).split_once("/fhir").unwrap().1);
+    let second = e.get(&next).await;
+    assert_eq!(second["total"], 2, "{second:#}");
+    assert!(second["link"].as_array().unwrap().iter().all(|l| l["relation"] != "next"));
+    assert_eq!(first["entry"][0]["resource"]["id"], json!(task_id), "the older referral first");
+    assert_ne!(second["entry"][0]["resource"]["id"], first["entry"][0]["resource"]["id"]);
     // A third while that one is open is added to it, not a second episode.
     let third = e.call(Method::POST, "/fhir", Some(referral(Some("9434765919"))), None).await;
     assert_eq!(third.status, 200);

@@ -292,7 +292,8 @@ pub(super) async fn fhir_requester_update(c: &mut Conn, a: &Actor, client: Optio
     fhir_get(c, "Task", id).await
 }
 
-/// Kept resources matching a search, the most recently changed first, audited as one read.
+/// Kept resources matching a search (a page of them, and one more if there is a next page),
+/// audited as one read.
 pub(super) async fn fhir_search(c: &mut Conn, a: &Actor, s: &FhirSearch) -> PResult<Vec<FhirResource>> {
     let mut wh = vec!["resource_type = $1".to_string()];
     let mut binds: Vec<String> = vec![s.resource_type.clone()];
@@ -321,7 +322,14 @@ pub(super) async fn fhir_search(c: &mut Conn, a: &Actor, s: &FhirSearch) -> PRes
         binds.push(t.clone());
         wh.push(format!("last_updated {op} ${}", binds.len()));
     }
-    let sql = format!("SELECT {FHIR_COLUMNS} FROM fhir_resource WHERE {} ORDER BY last_updated DESC, id LIMIT {}", wh.join(" AND "), s.limit.clamp(1, 1000));
+    // Oldest change first: a client polling with _lastUpdated=gt… pages through what changed
+    // without a change made meanwhile moving a page under it (it comes at the end).
+    let sql = format!(
+        "SELECT {FHIR_COLUMNS} FROM fhir_resource WHERE {} ORDER BY last_updated, id LIMIT {} OFFSET {}",
+        wh.join(" AND "),
+        s.limit.clamp(1, 1000) + 1,
+        s.offset.max(0)
+    );
     let mut q = sqlx::query(&sql);
     for b in &binds {
         q = q.bind(b);

@@ -776,7 +776,10 @@ pub struct FhirSearch {
     pub person_id: Option<String>,
     /// `_lastUpdated` bounds: (operator: gt, ge, lt, le, eq, as SQL), RFC 3339 time.
     pub last_updated: Vec<(&'static str, String)>,
+    /// At most this many (1 to 1000), after skipping `offset`, the least recently changed first;
+    /// one more is read to tell whether there is a next page.
     pub limit: i64,
+    pub offset: i64,
 }
 
 /// An episode as a referring health system may hear of it (the Procedure and the messages

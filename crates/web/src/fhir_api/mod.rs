@@ -156,7 +156,53 @@ pub(crate) fn base(state: &AppState, headers: &HeaderMap) -> String {
     format!("{}/fhir", state.public_url(headers))
 }
 
-/// A searchset Bundle of what was found (and included).
+/// A page of search results: the matches (one more than the page holds when there is a next
+/// page), what they include, and the query to link the next page from.
+pub(crate) struct Page<'a> {
+    pub base: &'a str,
+    /// The resource type and the query as asked (its `_offset` is replaced for the next page).
+    pub kind: &'a str,
+    pub query: &'a [(String, String)],
+    pub offset: i64,
+    pub limit: i64,
+}
+
+fn encode(v: &str) -> String {
+    v.chars()
+        .map(|c| match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '_' | '.' | '~' | ':' | '/' | '|' | ',' => c.to_string(),
+            c => c.to_string().bytes().map(|b| format!("%{b:02X}")).collect(),
+        })
+        .collect()
+}
+
+/// A searchset Bundle: `total` when this is the last page (the offset and what it holds), else
+/// a `next` link; the `self` link either way.
+pub(crate) fn searchset_page(p: &Page, mut matches: Vec<Json>, included: Vec<Json>) -> Json {
+    let more = matches.len() as i64 > p.limit;
+    matches.truncate(p.limit.max(0) as usize);
+    let url = |offset: i64| {
+        let mut q: Vec<String> = p.query.iter().filter(|(k, _)| k != "_offset").map(|(k, v)| format!("{}={}", encode(k), encode(v))).collect();
+        if offset > 0 {
+            q.push(format!("_offset={offset}"));
+        }
+        format!("{}/{}{}{}", p.base, p.kind, if q.is_empty() { "" } else { "?" }, q.join("&"))
+    };
+    let mut links = vec![json!({ "relation": "self", "url": url(p.offset) })];
+    if more {
+        links.push(json!({ "relation": "next", "url": url(p.offset + p.limit) }));
+    }
+    let mut b = searchset(p.base, matches, included);
+    b["link"] = json!(links);
+    if more {
+        b.as_object_mut().expect("a Bundle").remove("total");
+    } else {
+        b["total"] = json!(p.offset + b["entry"].as_array().map(|e| e.iter().filter(|x| x["search"]["mode"] == "match").count()).unwrap_or(0) as i64);
+    }
+    b
+}
+
+/// A searchset Bundle of what was found (and included), all of it.
 pub(crate) fn searchset(base: &str, matches: Vec<Json>, included: Vec<Json>) -> Json {
     let total = matches.len();
     let entry = |r: Json, mode: &str| {

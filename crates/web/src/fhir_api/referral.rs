@@ -12,7 +12,7 @@ use linkwork_fhir::referral::{self as fr, Kept};
 use linkwork_store::pathway::{FhirResource, FhirResourceIn, FhirSearch, InboundReferral, Matched};
 use serde_json::{json, Value as Json};
 
-use super::{base, body, client, fhir, searchset, FhirResult, Outcome};
+use super::{base, body, client, fhir, searchset, searchset_page, FhirResult, Outcome, Page};
 use crate::api_v1::{ethnicity_codes, today};
 use crate::auth::Caller;
 use crate::error::ApiError;
@@ -154,7 +154,7 @@ fn search_of(kind: &str, q: &[(String, String)], allowed: &[&str]) -> FhirResult
     let mut include = vec![];
     for (k, v) in q {
         let at = format!("{kind}?{k}");
-        let known = allowed.contains(&k.as_str()) || k == "_count" || k == "_include" || k == "_format";
+        let known = allowed.contains(&k.as_str()) || matches!(k.as_str(), "_count" | "_offset" | "_include" | "_format");
         if !known {
             return Err(Outcome::new(StatusCode::BAD_REQUEST, "not-supported", &at, format!("'{k}' is not a search parameter of {kind} here; see /fhir/metadata")));
         }
@@ -185,7 +185,10 @@ fn search_of(kind: &str, q: &[(String, String)], allowed: &[&str]) -> FhirResult
                     .map_err(|_| Outcome::new(StatusCode::BAD_REQUEST, "invalid", &at, format!("'{v}' is not a prefix and an instant, e.g. gt2026-12-01T09:00:00Z")))?;
                 s.last_updated.push((op, when));
             }
-            "_count" => s.limit = v.parse().map_err(|_| Outcome::new(StatusCode::BAD_REQUEST, "invalid", &at, "give a number of results, 1 to 1000"))?,
+            "_count" => {
+                s.limit = v.parse().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| Outcome::new(StatusCode::BAD_REQUEST, "invalid", &at, "give a number of results per page, 1 to 1000"))?
+            }
+            "_offset" => s.offset = v.parse().ok().filter(|n: &i64| *n >= 0).ok_or_else(|| Outcome::new(StatusCode::BAD_REQUEST, "invalid", &at, "give how many results to skip (the next link gives it)"))?,
             "_include" => include.push(v.clone()),
             _ => {}
         }
@@ -202,7 +205,9 @@ pub async fn search_tasks(State(state): State<AppState>, caller: Result<Caller, 
         }
     }
     s.client_id = cl.own.clone();
-    let found = state.store().fhir_search(&cl.actor, &s).await?;
+    let mut found = state.store().fhir_search(&cl.actor, &s).await?;
+    let more = found.len() as i64 > s.limit;
+    let extra = found.split_off(found.len().min(s.limit as usize));
     let mut included = vec![];
     if include.iter().any(|i| i == "Task:focus") {
         let ids: Vec<String> = found.iter().filter_map(|t| t.focus_ref.as_deref()?.strip_prefix("ServiceRequest/").map(str::to_string)).collect();
@@ -228,7 +233,12 @@ pub async fn search_tasks(State(state): State<AppState>, caller: Result<Caller, 
             included.push(fr::patient(&person.id, &person.details, &ids, &person.updated_at, person.version));
         }
     }
-    Ok(fhir(StatusCode::OK, searchset(&base(&state, &headers), found.iter().map(render).collect(), included)))
+    let mut matches: Vec<Json> = found.iter().map(render).collect();
+    if more {
+        matches.extend(extra.iter().take(1).map(render));
+    }
+    let base = base(&state, &headers);
+    Ok(fhir(StatusCode::OK, searchset_page(&Page { base: &base, kind: "Task", query: &q, offset: s.offset, limit: s.limit }, matches, included)))
 }
 
 pub async fn search_service_requests(State(state): State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap, Query(q): Query<Vec<(String, String)>>) -> FhirResult<Response> {
@@ -239,7 +249,8 @@ pub async fn search_service_requests(State(state): State<AppState>, caller: Resu
     }
     s.client_id = cl.own.clone();
     let found = state.store().fhir_search(&cl.actor, &s).await?;
-    Ok(fhir(StatusCode::OK, searchset(&base(&state, &headers), found.iter().map(render).collect(), vec![])))
+    let base = base(&state, &headers);
+    Ok(fhir(StatusCode::OK, searchset_page(&Page { base: &base, kind: "ServiceRequest", query: &q, offset: s.offset, limit: s.limit }, found.iter().map(render).collect(), vec![])))
 }
 
 pub async fn read_patient(State(state): State<AppState>, caller: Result<Caller, ApiError>, Path(id): Path<String>) -> FhirResult<Response> {
