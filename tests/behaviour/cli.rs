@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 /// The `linkwork` binary beside this test binary, built if it is not there yet.
-fn linkwork() -> &'static PathBuf {
+pub(crate) fn linkwork() -> &'static PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let exe = std::env::current_exe().unwrap();

@@ -15,6 +15,7 @@ use crate::pathway::{World, PASSWORD};
 use crate::support::TestDb;
 
 mod community;
+mod identification;
 mod offline;
 
 /// axe-core from npm (`tests/browser-tools`, installed by `.ci/run`).

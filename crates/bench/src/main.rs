@@ -13,6 +13,7 @@
 mod baseline;
 mod corpus;
 mod fhir;
+mod outbox;
 mod mix;
 mod match_eval;
 mod observatory;
@@ -54,6 +55,9 @@ enum Command {
     /// Issue 13: FHIR referral Bundles per second and Task polling latency over HTTP on SQLite
     /// and PostgreSQL with N Tasks stored.
     Fhir(fhir::FhirArgs),
+    /// Issue 13: notification outbox throughput, N emails through the delivery worker to a local
+    /// SMTP server (aiosmtpd), on SQLite and PostgreSQL.
+    Outbox(outbox::OutboxArgs),
     /// Issue 5: matching against plain text search on the labelled cases (precision@5, nDCG@10).
     MatchEval(match_eval::EvalArgs),
     /// Issue 5: matching latency for one person over N synthetic services (target p99 < 50 ms at 1M).
@@ -145,6 +149,7 @@ fn main() -> anyhow::Result<()> {
         Command::Pathway(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(pathway::pathway(a)),
         Command::Observatory(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(observatory::observatory(a)),
         Command::Fhir(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(fhir::fhir(a)),
+        Command::Outbox(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(outbox::outbox(a)),
         Command::MatchEval(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::run(a)),
         Command::MatchLatency(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::latency(a)),
         Command::ScoreResponses(a) => tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?.block_on(match_eval::scoring(a)),

@@ -12,10 +12,13 @@
 //!
 //! Pure JSON in and out: no storage, no HTTP.
 
+pub mod identification;
 pub mod measure;
 pub mod outcome;
 pub mod package;
 pub mod referral;
+pub mod onward;
+pub mod subscription;
 
 use linkwork_domain::instrument::{Answer, Answers, DomainResult, Instrument, ItemKind, ScoreValue, Scored};
 use serde_json::{json, Map, Value as Json};

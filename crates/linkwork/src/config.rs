@@ -52,6 +52,16 @@ pub struct Config {
     /// `resource_kinds`, `leads`, `age_groups`, `supervision_checklist`: `code`, `names`;
     /// `[[community.indicators]]` also `out_of = true` for a share).
     pub community: linkwork_domain::coproduction::CommunitySettings,
+    /// How emails, texts and FHIR notifications are sent (`[notifications]`: `deliver`,
+    /// `poll_millis`, `digest_hour`, `reminder_days_before`, `[notifications.retry]`,
+    /// `[notifications.email]` with `host`, `port`, `security` = starttls | tls | none, `username`,
+    /// `password`, `from`; `[notifications.text]` with `url`, `headers`, `content_type`, `body`).
+    pub notifications: linkwork_web::notify::NotifySettings,
+    /// The rules that find a practice's patients who may benefit (`[identification.frequent_attender]`:
+    /// `enabled`, `code`, `names`, `min_encounters`, `months`, `classes`, `needs`;
+    /// `[identification.isolation_finding]`: `codes = [{ system, code, display }]`, `months`, `needs`;
+    /// `[identification.positive_screen]`: `items = [{ system, code, positive = [...], need }]`, `months`).
+    pub identification: linkwork_domain::identification::IdentificationSettings,
 }
 
 impl Default for Config {
@@ -71,6 +81,8 @@ impl Default for Config {
             observatory: ObservatorySettings::default(),
             places: linkwork_domain::coproduction::PlaceSettings::default(),
             community: linkwork_domain::coproduction::CommunitySettings::default(),
+            notifications: linkwork_web::notify::NotifySettings::default(),
+            identification: linkwork_domain::identification::IdentificationSettings::default(),
         }
     }
 }
@@ -97,7 +109,7 @@ impl Config {
         }
         fig = fig.merge(Env::prefixed("LINKWORK_").ignore(&["config"])).merge(Serialized::defaults(overrides));
         let config: Config = fig.extract().map_err(|e| anyhow::anyhow!("configuration: {e}"))?;
-        let problems: Vec<String> = [config.matching.check(), config.outcomes.check(), config.observatory.check().map(|_| ()), config.places.check(), config.community.check()]
+        let problems: Vec<String> = [config.matching.check(), config.outcomes.check(), config.observatory.check().map(|_| ()), config.places.check(), config.community.check(), config.notifications.check(), config.identification.check()]
             .into_iter()
             .filter_map(Result::err)
             .flatten()

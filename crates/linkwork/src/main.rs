@@ -4,6 +4,7 @@
 mod config;
 mod demo_caseload;
 mod demo_community;
+mod demo_identification;
 mod export;
 mod gen;
 mod import;

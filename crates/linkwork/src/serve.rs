@@ -5,7 +5,7 @@ use linkwork_web::{AppState, Directory, WebConfig};
 use crate::config::Config;
 
 pub(crate) fn web_config(config: &Config) -> WebConfig {
-    let mut w = WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone(), safe_caseload: config.safe_caseload, pseudo_language: config.pseudo_language, matching: config.matching.clone(), outcomes: config.outcomes.clone(), observatory: config.observatory.clone(), places: config.places.clone(), community: config.community.clone(), ..WebConfig::default() };
+    let mut w = WebConfig { publisher_name: config.publisher_name.clone(), public_url: config.public_url.clone(), safe_caseload: config.safe_caseload, pseudo_language: config.pseudo_language, matching: config.matching.clone(), outcomes: config.outcomes.clone(), observatory: config.observatory.clone(), places: config.places.clone(), community: config.community.clone(), identification: config.identification.clone(), notify: config.notifications.clone(), ..WebConfig::default() };
     if let Some(codes) = &config.ethnicity_codes {
         w.ethnicity_codes = codes.clone();
     }
@@ -81,7 +81,7 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
         let orgs = summary.counts.get("organization").copied().unwrap_or(0);
         eprintln!("Loaded {services} services from {orgs} organisations.");
     }
-    let (accounts, provider_org) = {
+    let ((accounts, provider_org), practice) = {
         let st = AppState::new(Directory::new(store.clone(), None)?, web_config(config));
         linkwork_web::measures_api::ensure_built_in(st.store()).await?;
         let accounts = crate::users::demo_accounts(&st).await?;
@@ -93,7 +93,8 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
         demo_research(&st).await?;
         demo_places(&st).await?;
         crate::demo_community::demo_community(&st).await?;
-        accounts
+        let practice = crate::demo_identification::demo_identification(&st).await?;
+        (accounts, practice)
     };
     store.close().await;
     let (server, _) = start(config).await?;
@@ -112,6 +113,9 @@ pub async fn demo(config: &Config, reload: bool) -> anyhow::Result<()> {
     }
     if let Some(org) = provider_org {
         println!("  'provider' works for {org}: refer someone to one of its services to see the referral arrive.");
+    }
+    if practice.is_some() {
+        println!("  'gp' works at a GP practice: {url}worklist shows the practice's patients who may benefit, and why.");
     }
     println!("  Data is kept in {} (delete it to start again).", config.data_dir.display());
     println!("Press Ctrl+C to stop.");

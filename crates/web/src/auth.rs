@@ -148,6 +148,8 @@ fn describe(action: Action) -> &'static str {
         Action::ReadPlaces => "seeing community places",
         Action::RecordCommunity => "recording a community's meetings, needs and plans",
         Action::SuperviseCommunity => "recording supervision visits",
+        Action::ManageDeliveries => "reading and resending notifications",
+        Action::IdentifyPatients => "finding the practice's patients who may benefit",
     }
 }
 

@@ -12,12 +12,14 @@ pub mod error;
 pub mod fhir_api;
 pub mod hsds_api;
 pub mod i18n;
+pub mod identification;
 pub mod matching;
 pub mod measures_api;
 pub mod observatory;
 pub mod openapi;
 pub mod pages;
 pub mod research;
+pub mod notify;
 pub mod teams;
 mod session_pages;
 pub mod ui;
@@ -60,6 +62,10 @@ pub struct WebConfig {
     pub places: linkwork_domain::coproduction::PlaceSettings,
     /// The community cycle's code lists.
     pub community: linkwork_domain::coproduction::CommunitySettings,
+    /// The rules that find a practice's patients who may benefit (`[identification]`).
+    pub identification: linkwork_domain::identification::IdentificationSettings,
+    /// How emails, texts and FHIR notifications are sent.
+    pub notify: notify::NotifySettings,
 }
 
 impl Default for WebConfig {
@@ -75,6 +81,8 @@ impl Default for WebConfig {
             observatory: linkwork_domain::observatory::ObservatorySettings::default(),
             places: linkwork_domain::coproduction::PlaceSettings::default(),
             community: linkwork_domain::coproduction::CommunitySettings::default(),
+            identification: linkwork_domain::identification::IdentificationSettings::default(),
+            notify: notify::NotifySettings::default(),
         }
     }
 }
@@ -138,6 +146,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(research::pages::routes())
                 .merge(coproduction::pages::routes())
                 .merge(coproduction::cycle_pages::routes())
+                .merge(notify::pages::routes())
                 .layer(axum::middleware::from_fn_with_state(state.clone(), ui::error_pages)),
         )
         .merge(api_v1::routes())
@@ -150,6 +159,7 @@ pub fn router(state: AppState) -> Router {
         .merge(coproduction::offline::routes())
         .merge(coproduction::records::routes())
         .merge(fhir_api::routes())
+        .merge(notify::api::routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .layer(RequestBodyLimitLayer::new(1024 * 1024));
@@ -161,6 +171,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(limited)
         .merge(packages)
+        .merge(identification::routes(&state))
         .fallback(|| async { error::ApiError::not_found("page at this address") })
         .layer(axum::middleware::map_response(error::problems_for_bare_errors))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
@@ -180,6 +191,10 @@ pub async fn serve(addr: SocketAddr, state: AppState) -> std::io::Result<Server>
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     state.directory.spawn_follower(Duration::from_millis(500));
+    if state.config.notify.deliver {
+        let base = state.config.public_url.clone().map(|u| u.trim_end_matches('/').to_string()).unwrap_or_else(|| format!("http://{addr}"));
+        notify::worker::spawn(state.clone(), base);
+    }
     let app = router(state);
     let handle = tokio::spawn(async move { axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await });
     Ok(Server { addr, handle })

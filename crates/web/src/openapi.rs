@@ -46,6 +46,7 @@ impl Modify for Bearer {
         crate::research::api::approve, crate::research::api::revoke, crate::research::api::list_approvals,
         crate::research::api::list_extracts, crate::research::api::create_extract,
         crate::teams::set_team, crate::teams::list_teams,
+        crate::notify::api::list_outbox, crate::notify::api::resend, crate::notify::api::get_preferences, crate::notify::api::set_preferences,
         crate::coproduction::places::import_places, crate::coproduction::places::list_places, crate::coproduction::places::place_levels,
         crate::coproduction::places::get_place, crate::coproduction::places::assign_place, crate::coproduction::places::unassign_place,
         crate::coproduction::records::community_code_lists, crate::coproduction::records::list_place_records,
@@ -53,6 +54,8 @@ impl Modify for Bearer {
         crate::coproduction::records::update_community_record, crate::coproduction::records::add_action_progress,
         crate::coproduction::records::raise_action, crate::coproduction::records::answer_action, crate::coproduction::records::list_actions,
         crate::coproduction::publish::publish_resource,
+        crate::identification::api::load_patients, crate::identification::api::run_rules, crate::identification::api::read_worklist,
+        crate::identification::api::dismiss, crate::identification::api::refer,
     )
 )]
 pub struct ApiDoc;

@@ -333,4 +333,175 @@ async fn a_person_is_never_merged_on_a_name_and_only_the_referrer_reads_it_back(
     assert!(entities.contains(&"fhir_referral") && entities.contains(&"fhir_task"), "{entities:?}");
 }
 
-on_both_databases!(a_referral_comes_in_over_fhir_and_is_followed_to_completion, a_person_is_never_merged_on_a_name_and_only_the_referrer_reads_it_back);
+/// The whole loop with a rest-hook subscription instead of polling: the EHR subscribes, is told
+/// by id of each change to its Task (accepted, in-progress, completed) and reads the Task it is
+/// pointed at; a subscriber that keeps failing puts the subscription in error, and an
+/// administrator's resend brings it back.
+async fn a_subscriber_is_told_of_each_change_and_a_failed_delivery_is_resent(db: TestDb) {
+    use super::notifications::{eventually, fast, Sink};
+    let mut notify = fast(None, None);
+    notify.retry = linkwork_domain::notify::RetryPolicy { max_attempts: 2, backoff_seconds: 1, max_backoff_seconds: 1 };
+    let w = World::with_config(db, linkwork_web::WebConfig { notify, ..linkwork_web::WebConfig::default() }).await;
+    let e = ehr(&w, &w.gp, &["fhir"]).await;
+    let hook = Sink::start("/fhir-hooks/linkwork");
+    let topic = "http://linkwork.example/fhir/SubscriptionTopic/task-changed";
+    let ask = |filter: &str, endpoint: &str| {
+        json!({
+            "resourceType": "Subscription", "status": "requested", "reason": "Our practice's referrals", "criteria": topic,
+            "_criteria": { "extension": [{ "url": "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-filter-criteria", "valueString": filter }] },
+            "channel": { "type": "rest-hook", "endpoint": endpoint, "payload": "application/fhir+json",
+                "_payload": { "extension": [{ "url": "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-payload-content", "valueCode": "id-only" }] },
+                "header": ["Authorization: Bearer ehr-own-secret"] }
+        })
+    };
+    let refused = e.call(Method::POST, "/fhir/Subscription", Some(ask("Task?colour=blue", "mailto:x")), None).await;
+    assert_eq!(refused.status, 422);
+    assert_eq!(issues_at(&refused.body), ["Subscription.criteria.extension[0].valueString", "Subscription.channel.endpoint"], "{:#}", refused.body);
+    let made = e.call(Method::POST, "/fhir/Subscription", Some(ask("Task?requester=PractitionerRole/SDOHCC-PractitionerRoleDrJanWaterExample", &hook.url)), None).await;
+    assert_eq!((made.status, s(&made.body["status"])), (201, "active"), "{:#}", made.body);
+    assert!(made.body["channel"].get("header").is_none(), "the subscriber's secrets are not sent back");
+    let sub_id = s(&made.body["id"]).to_string();
+    // Another system neither sees nor ends it.
+    let other = ehr(&w, &w.lw, &["fhir"]).await;
+    assert_eq!(other.call(Method::GET, &format!("/fhir/Subscription/{sub_id}"), None, None).await.status, 404);
+
+    let sent = e.call(Method::POST, "/fhir", Some(referral(Some("943 476 5919"))), None).await;
+    assert_eq!(sent.status, 200, "{:#}", sent.body);
+    let task_id = location(&sent.body, "Task");
+    let patient_id = location(&sent.body, "Patient");
+    let eid = s(&episode_of(&w, &patient_id).await["id"]).to_string();
+    w.lw.ok(&format!("/api/v1/episodes/{eid}/assign"), json!({ "link_worker_id": w.lw.user_id })).await;
+    w.lw.ok(&format!("/api/v1/episodes/{eid}/transitions"), json!({ "to": "contacted", "accepted": true })).await;
+    eventually("the EHR is told the Task was accepted", || async { hook.bodies().len() == 1 }).await;
+    let n = hook.bodies()[0].clone();
+    assert_eq!((s(&n["resourceType"]), s(&n["type"])), ("Bundle", "history"), "{n:#}");
+    let status = &n["entry"][0]["resource"];
+    assert_eq!(s(&status["resourceType"]), "Parameters");
+    let param = |name: &str| status["parameter"].as_array().unwrap().iter().find(|p| p["name"] == name).cloned().unwrap_or(Value::Null);
+    assert_eq!((s(&param("type")["valueCode"]), s(&param("events-since-subscription-start")["valueString"])), ("event-notification", "1"));
+    let focus = s(&n["entry"][1]["fullUrl"]).to_string();
+    assert!(focus.ends_with(&format!("/fhir/Task/{task_id}")) && n["entry"][1].get("resource").is_none(), "id-only: {n:#}");
+    assert!(hook.got.lock().unwrap()[0].0.contains("Bearer ehr-own-secret"), "the subscriber's header goes with it");
+    // The EHR follows the pointer with its own token.
+    let task = e.get(&format!("/fhir{}", focus.split_once("/fhir").unwrap().1)).await;
+    assert_eq!(s(&task["status"]), "accepted");
+
+    w.lw.ok(&format!("/api/v1/episodes/{eid}/transitions"), json!({ "to": "assessed" })).await;
+    eventually("told of in-progress", || async { hook.bodies().len() == 2 }).await;
+
+    // The EHR's endpoint is down: two attempts, then the delivery is given up and the
+    // subscription is in error, for an administrator to see.
+    *hook.failing.lock().unwrap() = true;
+    for to in ["plan_agreed", "active"] {
+        w.lw.ok(&format!("/api/v1/episodes/{eid}/transitions"), json!({ "to": to })).await;
+    }
+    w.lw.ok(&format!("/api/v1/episodes/{eid}/transitions"), json!({ "to": "closed", "reason": "goals_met" })).await;
+    let failed = || async { w.admin.read("/api/v1/outbox?status=failed").await["messages"].as_array().unwrap().clone() };
+    eventually("the notification is given up", || async { !failed().await.is_empty() }).await;
+    let sub = e.get(&format!("/fhir/Subscription/{sub_id}")).await;
+    assert_eq!(s(&sub["status"]), "error", "{sub:#}");
+    let st = e.get(&format!("/fhir/Subscription/{sub_id}/$status")).await;
+    assert_eq!(st["entry"][0]["resource"]["parameter"][2]["valueCode"], json!("error"), "{st:#}");
+    *hook.failing.lock().unwrap() = false;
+    let gave_up = failed().await;
+    assert_eq!(s(&gave_up[0]["channel"]), "rest_hook");
+    w.admin.ok(&format!("/api/v1/outbox/{}/resend", s(&gave_up[0]["id"])), json!({})).await;
+    eventually("the resent notification arrives", || async { hook.bodies().len() >= 3 }).await;
+    assert_eq!(s(&e.get(&format!("/fhir/Subscription/{sub_id}")).await["status"]), "active", "active again");
+    let done = e.get(&format!("/fhir/Task/{task_id}")).await;
+    assert_eq!(s(&done["status"]), "completed");
+
+    // Turned off, it is told of nothing more.
+    let off = e.call(Method::DELETE, &format!("/fhir/Subscription/{sub_id}"), None, None).await;
+    assert_eq!((off.status, s(&off.body["status"])), (200, "off"));
+    let cap = e.get("/fhir/metadata").await;
+    assert!(cap["rest"][0]["resource"].as_array().unwrap().iter().any(|r| r["type"] == "Subscription"), "the CapabilityStatement says so");
+    super::observatory::validated_as_fhir(&[&n, &made.body, &sub, &st, &cap, &refused.body]);
+}
+
+/// The issue's "done when": a script acting as an EHR (scripts/ehr-demo.py, standard library
+/// Python) refers a person over FHIR, subscribes, follows the referral to completion as it is
+/// told of each change, and reads what was done and the message back.
+async fn a_script_acting_as_an_ehr_follows_a_referral_to_completion(db: TestDb) {
+    let w = World::with_config(db, linkwork_web::WebConfig { notify: super::notifications::fast(None, None), ..linkwork_web::WebConfig::default() }).await;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/ehr-demo.py");
+    let base = w.gp.base.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        std::process::Command::new("python3").arg(script).args(["--url", &base, "--referrer", "gp", "--link-worker", "lw", "--password", super::PASSWORD]).output().unwrap()
+    })
+    .await
+    .unwrap();
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{said}");
+    for step in ["told of Task/", "read it: accepted", "read it: in-progress", "read it: completed", "What was done (Procedure/", "Message back (accepted)", "Message back (closed)", "followed to completion"] {
+        assert!(said.contains(step), "'{step}' missing from:\n{said}");
+    }
+}
+
+/// The light flow: an onward referral made from a referral that came over FHIR is a Task (part
+/// of the health system's) and a filler-order ServiceRequest (based on the health system's) that
+/// the organisation's own system polls and moves on, on the version it read; it sees only what
+/// the person agreed to share, and nothing once that consent is withdrawn.
+async fn an_organisations_system_follows_and_updates_its_onward_referral(db: TestDb) {
+    let w = World::new(db).await;
+    let e = ehr(&w, &w.gp, &["fhir"]).await;
+    let sent = e.call(Method::POST, "/fhir", Some(referral(Some("943 476 5919"))), None).await;
+    assert_eq!(sent.status, 200, "{:#}", sent.body);
+    let (task_id, sr_id, patient_id) = (location(&sent.body, "Task"), location(&sent.body, "ServiceRequest"), location(&sent.body, "Patient"));
+    let eid = s(&episode_of(&w, &patient_id).await["id"]).to_string();
+    w.to_assessed(&eid).await;
+    w.share_with(&patient_id, &w.f.org).await;
+    let onward = w.lw.ok(&format!("/api/v1/episodes/{eid}/onward-referrals"), json!({ "service_id": w.f.walking, "message": "Likes cooking; ask about Thursdays." })).await;
+    let oid = s(&onward["id"]).to_string();
+
+    let org = ehr(&w, &w.provider, &["fhir"]).await;
+    let since = "2000-01-01T00:00:00Z";
+    let polled = org.get(&format!("/fhir/Task?owner=Organization/{}&_lastUpdated=gt{since}&_include=Task:focus", w.f.org)).await;
+    assert_eq!(polled["total"], 1, "{polled:#}");
+    let t = &polled["entry"][0]["resource"];
+    assert_eq!((s(&t["id"]), s(&t["status"])), (oid.as_str(), "requested"), "{t:#}");
+    assert_eq!(t["partOf"][0]["reference"], json!(format!("Task/{task_id}")));
+    follows_the_ig(t);
+    let sr = polled["entry"].as_array().unwrap().iter().find(|x| x["search"]["mode"] == "include").map(|x| x["resource"].clone()).expect("the ServiceRequest included");
+    assert_eq!((s(&sr["intent"]), s(&sr["basedOn"][0]["reference"])), ("filler-order", format!("ServiceRequest/{sr_id}").as_str()), "{sr:#}");
+    let shared = sr["contained"][0].to_string();
+    assert!(!shared.contains("9434765919") && sr["contained"][0].get("birthDate").is_none(), "only what was shared: {sr:#}");
+    assert!(!polled.to_string().contains("Cooking for his children"), "nothing of the assessment");
+    let read_sr = org.get(&format!("/fhir/ServiceRequest/{}", s(&sr["id"]))).await;
+    assert_eq!(read_sr["id"], sr["id"]);
+    // The health system's own Task and Patient are not the organisation's to read.
+    assert_eq!(org.call(Method::GET, &format!("/fhir/Task/{task_id}"), None, None).await.status, 404);
+    assert_eq!(org.call(Method::GET, &format!("/fhir/Patient/{patient_id}"), None, None).await.status, 403, "an organisation reads no Patient: the person comes contained, as shared");
+    // Another organisation's system sees nothing of it.
+    let other = ehr(&w, &w.provider2, &["fhir"]).await;
+    assert_eq!(other.call(Method::GET, &format!("/fhir/Task/{oid}"), None, None).await.status, 404);
+    assert_eq!(other.get("/fhir/Task").await["total"], 0);
+
+    // Accepted, then enrolled, each on the version read; a stale version is refused.
+    let mut task = org.get(&format!("/fhir/Task/{oid}")).await;
+    let v = s(&task["meta"]["versionId"]).to_string();
+    task["status"] = json!("accepted");
+    assert_eq!(org.call(Method::PUT, &format!("/fhir/Task/{oid}"), Some(task.clone()), None).await.status, 428);
+    let accepted = org.call(Method::PUT, &format!("/fhir/Task/{oid}"), Some(task.clone()), Some(&format!("W/\"{v}\""))).await;
+    assert_eq!((accepted.status, s(&accepted.body["status"])), (200, "accepted"), "{:#}", accepted.body);
+    task["status"] = json!("in-progress");
+    assert_eq!(org.call(Method::PUT, &format!("/fhir/Task/{oid}"), Some(task.clone()), Some(&format!("W/\"{v}\""))).await.status, 412, "a stale version");
+    let v2 = s(&accepted.body["meta"]["versionId"]).to_string();
+    let enrolled = org.call(Method::PUT, &format!("/fhir/Task/{oid}"), Some(task.clone()), Some(&format!("W/\"{v2}\""))).await;
+    assert_eq!((enrolled.status, s(&enrolled.body["status"])), (200, "in-progress"), "{:#}", enrolled.body);
+    task["status"] = json!("requested");
+    let back = org.call(Method::PUT, &format!("/fhir/Task/{oid}"), Some(task), Some(&format!("W/\"{}\"", s(&enrolled.body["meta"]["versionId"])))).await;
+    assert!(back.status >= 400 && issues_at(&back.body).contains(&"Task.status".to_string()), "not the performer's to set: {:#}", back.body);
+    // The link worker sees the organisation's change.
+    let seen = w.lw.read(&format!("/api/v1/onward-referrals/{oid}")).await;
+    assert_eq!(s(&seen["status"]), "in-progress", "{seen:#}");
+
+    // The person withdraws consent to share with the organisation: the Task is gone for it.
+    let consents = w.lw.read(&format!("/api/v1/people/{patient_id}/consents")).await;
+    let sharing = consents.as_array().unwrap().iter().find(|c| c["purpose"] == "sharing").unwrap();
+    w.lw.ok(&format!("/api/v1/consents/{}/withdraw", s(&sharing["id"])), json!({ "reason": "Changed their mind" })).await;
+    assert_eq!(org.call(Method::GET, &format!("/fhir/Task/{oid}"), None, None).await.status, 404);
+    super::observatory::validated_as_fhir(&[&polled, &sr, &accepted.body, &enrolled.body, &back.body]);
+}
+
+on_both_databases!(an_organisations_system_follows_and_updates_its_onward_referral, a_script_acting_as_an_ehr_follows_a_referral_to_completion, a_referral_comes_in_over_fhir_and_is_followed_to_completion, a_person_is_never_merged_on_a_name_and_only_the_referrer_reads_it_back, a_subscriber_is_told_of_each_change_and_a_failed_delivery_is_resent);

@@ -13,6 +13,8 @@ mod observatory_packages;
 mod openapi;
 mod community;
 mod fhir_referrals;
+pub mod identification;
+mod notifications;
 mod places;
 mod research;
 

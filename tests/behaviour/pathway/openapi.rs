@@ -82,6 +82,14 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/community/records/{id}/answer", &["post"]),
     ("/api/v1/community/actions", &["get"]),
     ("/api/v1/community/records/{id}/publish", &["post"]),
+    ("/api/v1/practices/{org}/patients", &["post"]),
+    ("/api/v1/practices/{org}/runs", &["post"]),
+    ("/api/v1/practices/{org}/worklist", &["get"]),
+    ("/api/v1/practices/{org}/worklist/{entry}/dismiss", &["post"]),
+    ("/api/v1/practices/{org}/worklist/{entry}/refer", &["post"]),
+    ("/api/v1/outbox", &["get"]),
+    ("/api/v1/outbox/{id}/resend", &["post"]),
+    ("/api/v1/me/notifications", &["get", "put"]),
 ];
 
 async fn the_openapi_document_is_valid_and_complete(db: TestDb) {

@@ -56,10 +56,16 @@ pub enum Action {
     RecordCommunity,
     /// Record supportive supervision visits (coordinators).
     SuperviseCommunity,
+    /// Read the outbox of emails, texts and FHIR notifications, see failed deliveries and send
+    /// them again (administrators).
+    ManageDeliveries,
+    /// Load one's practice's patient records, run the rules that find who may benefit and read
+    /// the worklist (referrers at a practice; checked against the practice where it is kept).
+    IdentifyPatients,
 }
 
 impl Action {
-    pub const ALL: [Action; 22] = [
+    pub const ALL: [Action; 24] = [
         Action::ManageUsers,
         Action::ReadAudit,
         Action::CreateReferral,
@@ -82,6 +88,8 @@ impl Action {
         Action::ReadPlaces,
         Action::RecordCommunity,
         Action::SuperviseCommunity,
+        Action::ManageDeliveries,
+        Action::IdentifyPatients,
     ];
 }
 
@@ -89,8 +97,8 @@ impl Action {
 pub fn role_permits(role: Role, action: Action) -> bool {
     use Action::*;
     match role {
-        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates | ManageInstruments | ImportPackages | ManageIndicators | ApproveResearch | ManagePlaces | ReadPlaces),
-        Role::Referrer => matches!(action, CreateReferral | ReadOwnReferrals),
+        Role::Admin => matches!(action, ManageUsers | ReadAudit | ExportPerson | ErasePerson | ReadAggregates | ManageInstruments | ImportPackages | ManageIndicators | ApproveResearch | ManagePlaces | ReadPlaces | ManageDeliveries),
+        Role::Referrer => matches!(action, CreateReferral | ReadOwnReferrals | IdentifyPatients),
         Role::LinkWorker => matches!(
             action,
             CreateReferral | ReadOwnReferrals | ReadPeople | WritePeople | ManageConsent | WorkEpisodes | SendOnwardReferrals | ReadAggregates

@@ -25,7 +25,12 @@ const READS: &[&str] = &[
     "list_consents", "list_episodes", "list_notes", "mark_read", "person_needs", "person_responses", "referrals_by", "search_people",
     "verify_audit", "touch_credential", "record_sign_in_failure", "clear_sign_in_failures", "import_package", "load_indicator",
     "list_teams", "place_depths", "import_places", "list_places", "assign_place", "unassign_place", "approve_research", "revoke_research", "list_research_approvals", "begin_extract", "record_extract", "list_extracts",
-    "get_record", "list_records", "fhir_read", "fhir_search", "fhir_patient", "fhir_person_by_identifier", "person_identifiers", "fhir_outcome", "fhir_message_episode",
+    "get_record", "list_records", "fhir_read", "fhir_search", "fhir_patient", "fhir_person_by_identifier", "person_identifiers", "fhir_outcome", "fhir_message_episode", "fhir_onward_search", "fhir_onward_read",
+    // A practice's patients and worklist are not people's records: nothing the observatory counts.
+    "load_practice", "run_identification", "worklist", "ident_entry", "dismiss_entry",
+    // The delivery worker claims and marks messages every few seconds: none of it is a fact.
+    "outbox_claim", "outbox_sent", "outbox_failed", "outbox_queue_digests", "outbox_queue_reminders", "outbox_enqueue", "list_outbox", "replay_outbox",
+    "set_preferences", "create_subscription", "end_subscription",
 ];
 
 fn changed(store: &Store, op: &str) {
@@ -374,3 +379,5 @@ mod teams;
 mod places;
 mod community;
 mod fhir;
+mod outbox;
+pub mod identification;

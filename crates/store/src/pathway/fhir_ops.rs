@@ -233,6 +233,7 @@ pub(super) async fn fhir_follow_episode(c: &mut Conn, episode_id: &str) -> PResu
         .bind(&id)
         .execute(&mut *c)
         .await?;
+        subscription_task_changed(c, &id).await?;
     }
     Ok(())
 }
@@ -261,6 +262,7 @@ pub(super) async fn fhir_requester_update(c: &mut Conn, a: &Actor, client: Optio
         .bind(id)
         .execute(&mut *c)
         .await?;
+    subscription_task_changed(c, id).await?;
     if let Some(eid) = &t.episode_id {
         let ep = episode_row(c, eid).await?;
         // Other referrals of the same episode that are still open keep it going.

@@ -16,6 +16,8 @@ use serde::Serialize;
 
 mod types;
 pub use types::*;
+mod identification_types;
+pub use identification_types::*;
 
 pub mod api;
 pub use api::{OnwardRequest, ReferralRequest};
@@ -53,6 +55,9 @@ mod sq {
     include!("places_ops.rs");
     include!("community_ops.rs");
     include!("fhir_ops.rs");
+    include!("fhir_onward_ops.rs");
+    include!("identification_ops.rs");
+    include!("outbox_ops.rs");
 }
 
 /// The PostgreSQL copy of the operations.
@@ -68,6 +73,9 @@ mod pg {
     include!("places_ops.rs");
     include!("community_ops.rs");
     include!("fhir_ops.rs");
+    include!("fhir_onward_ops.rs");
+    include!("identification_ops.rs");
+    include!("outbox_ops.rs");
 }
 
 /// Why a pathway operation did not happen, in terms the web layer maps to problem details.

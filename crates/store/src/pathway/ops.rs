@@ -909,8 +909,9 @@ pub(super) async fn get_episode(c: &mut Conn, a: &Actor, id: &str) -> PResult<Ep
 }
 
 async fn message(c: &mut Conn, episode_id: &str, recipient: &str, kind: &str, summary: &str, code: Option<(&str, &str)>) -> PResult<()> {
+    let id = new_id();
     sqlx::query("INSERT INTO message (id, episode_id, recipient_id, kind, summary, code, code_display, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-        .bind(new_id())
+        .bind(&id)
         .bind(episode_id)
         .bind(recipient)
         .bind(kind)
@@ -920,6 +921,8 @@ async fn message(c: &mut Conn, episode_id: &str, recipient: &str, kind: &str, su
         .bind(now())
         .execute(&mut *c)
         .await?;
+    // The referrer's email, queued with the message so that neither is kept without the other.
+    outbox_message_back(c, &id, episode_id, recipient, kind, code).await?;
     Ok(())
 }
 
@@ -1213,6 +1216,10 @@ async fn onward_event(c: &mut Conn, id: &str, from: Option<TaskStatus>, to: Task
         .bind(reason)
         .execute(&mut *c)
         .await?;
+    if to == TaskStatus::Requested {
+        // The organisation hears of it when it is sent, not while it is a draft.
+        outbox_new_referral(c, id).await?;
+    }
     Ok(())
 }
 

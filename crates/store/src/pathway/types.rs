@@ -812,3 +812,123 @@ pub struct MessageBack {
     pub code: Option<(String, String)>,
     pub created_at: String,
 }
+
+// ---------------------------------------------------------------------------------------------
+// Notifications
+
+/// A message in the outbox.
+#[derive(Clone, Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OutboxMessage {
+    pub id: String,
+    pub channel: linkwork_domain::notify::Channel,
+    pub purpose: linkwork_domain::notify::Purpose,
+    /// The email address, phone number or endpoint it goes to.
+    pub address: String,
+    pub language: String,
+    /// What the message is rendered from (no more than it needs).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub payload: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscription_id: Option<String>,
+    #[serde(skip)]
+    pub dedupe_key: Option<String>,
+    pub status: linkwork_domain::notify::DeliveryStatus,
+    pub attempts: i64,
+    pub next_attempt_at: String,
+    #[serde(skip)]
+    pub lease_until: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<String>,
+}
+
+/// A message to queue.
+#[derive(Clone, Debug)]
+pub struct Outgoing {
+    pub channel: linkwork_domain::notify::Channel,
+    pub purpose: linkwork_domain::notify::Purpose,
+    pub address: String,
+    pub language: String,
+    pub payload: serde_json::Value,
+    pub user_id: Option<String>,
+    pub person_id: Option<String>,
+    pub subscription_id: Option<String>,
+    pub dedupe_key: Option<String>,
+}
+
+impl Outgoing {
+    pub fn email(purpose: linkwork_domain::notify::Purpose, address: String, language: String, payload: serde_json::Value) -> Outgoing {
+        Outgoing { channel: linkwork_domain::notify::Channel::Email, purpose, address, language, payload, user_id: None, person_id: None, subscription_id: None, dedupe_key: None }
+    }
+
+    pub fn for_user(mut self, user_id: &str) -> Outgoing {
+        self.user_id = Some(user_id.to_string());
+        self
+    }
+}
+
+/// What a user wants to be told by email, and in which language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NotificationPreferences {
+    /// BCP 47 language of the emails: en, es or lo.
+    pub language: String,
+    /// Messages back about referrals one sent.
+    pub message_back: bool,
+    /// A community organisation's new referrals (providers).
+    pub new_referral: bool,
+    /// The daily digest of contacts due and overdue (link workers).
+    pub digest: bool,
+}
+
+impl Default for NotificationPreferences {
+    fn default() -> Self {
+        NotificationPreferences { language: "en".into(), message_back: true, new_referral: true, digest: true }
+    }
+}
+
+/// A FHIR rest-hook subscription as kept.
+#[derive(Clone, Debug, Serialize)]
+pub struct SubscriptionRecord {
+    pub id: String,
+    pub client_id: String,
+    /// requested, active, error or off.
+    pub status: String,
+    pub topic: String,
+    pub filter_criteria: Option<String>,
+    pub endpoint: String,
+    pub headers: Vec<String>,
+    /// The Subscription as the client sent it.
+    pub body: serde_json::Value,
+    pub events_since_start: i64,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// A subscription to keep.
+#[derive(Clone, Debug)]
+pub struct NewSubscription {
+    pub topic: String,
+    pub filter_criteria: Option<String>,
+    pub endpoint: String,
+    pub headers: Vec<String>,
+    pub body: serde_json::Value,
+}
+
+/// An onward referral as a community organisation's system reads it over FHIR: what its inbox
+/// shows, and the health system's referral it came from (the Task it is part of, the
+/// ServiceRequest it is based on), if it came over FHIR.
+#[derive(Clone, Debug, Serialize)]
+pub struct OnwardFhir {
+    pub shared: SharedReferral,
+    pub origin_task: Option<String>,
+    pub origin_service_request: Option<String>,
+    pub sessions_attended: i64,
+}

@@ -1177,3 +1177,133 @@ audit-entity-fhir-task = Referral's task (FHIR)
 audit-entity-fhir-service-request = Referral's request (FHIR)
 audit-entity-fhir-resource = Resource sent with a referral (FHIR)
 audit-entity-fhir-outcome = What the referrer hears back (FHIR)
+
+## Notifications: emails and texts (no personal details in any of them)
+notify-signature = Linkwork, social prescribing. Sign in: { $url }
+notify-back-subject = News of the referral you sent on { $date }
+notify-back-intro = There is news of the referral to social prescribing you sent on { $date }.
+notify-back-accepted = The person accepted the referral and a link worker is working with them.
+notify-back-declined = The person declined the referral.
+notify-back-plan-agreed = The person has agreed a plan with their link worker.
+notify-back-closed = The social prescribing episode has closed.
+notify-back-code = Coded as SNOMED CT { $code } ({ $display }).
+notify-back-read = Sign in to read the message: { $url }
+notify-new-referral-subject = A new referral for { $service }
+notify-new-referral-body = A link worker has referred someone to { $service }.
+notify-new-referral-read = Sign in to see the referral in your inbox: { $url }
+notify-digest-subject = Your contacts for { $date }
+notify-digest-body = { $due ->
+    [one] One contact is due today
+   *[other] { $due } contacts are due today
+} and { $overdue ->
+    [one] one is overdue.
+   *[other] { $overdue } are overdue.
+}
+notify-digest-read = Your caseload: { $url }
+notify-reminder-subject = A reminder from your link worker
+notify-reminder-body = Linkwork reminder: your link worker has booked a contact with you on { $date }.
+
+## Notifications: the outbox and each user's choice of emails
+nav-outbox = Outbox
+nav-notifications = My emails
+admin-outbox-title = Outbox
+admin-outbox-intro = Every email, text and FHIR notification waits here until it is sent. One that fails is tried again later, waiting longer each time; after the last attempt it is marked failed, and you can send it again once the cause is put right.
+admin-outbox-counts = Messages by state
+admin-outbox-show = Show
+admin-outbox-none = There are no messages in this state.
+outbox-all = All
+outbox-next-attempt = next attempt { $when }
+outbox-resend = Send again (queued { $when })
+field-delivery-status = State
+field-channel = By
+field-notify-purpose = About
+field-address = To
+field-attempts = Attempts
+field-last-error = Last problem
+delivery-status-pending = Waiting
+delivery-status-sending = Sending
+delivery-status-sent = Sent
+delivery-status-failed = Failed
+channel-email = Email
+channel-text = Text message
+channel-rest-hook = FHIR notification
+purpose-notify-message-back = Message back to the referrer
+purpose-notify-new-referral = New referral for an organisation
+purpose-notify-digest = Link worker's daily digest
+purpose-notify-reminder = Reminder to a person
+purpose-notify-task-notification = Referral's task changed
+done-outbox-resent = The message will be sent again.
+done-notifications-saved = Your choice of emails is saved.
+account-notifications-title = My emails
+account-notifications-intro = Choose which emails Linkwork sends you and their language. Emails never name the people you work with: they say what happened and link to where you sign in to read it.
+account-notifications-no-email = Your account has no email address, so no emails are sent. Ask an administrator to add one.
+account-notifications-which = Send me
+account-notifications-none = Your roles get no emails.
+account-notifications-save = Save
+field-email-language = Language of the emails
+notify-choice-message-back = Messages back about the referrals I sent
+notify-choice-new-referral = New referrals for my organisation
+notify-choice-digest = A daily digest of contacts due and overdue
+err-notify-language = Choose one of the languages listed.
+audit-action-replay = Sent again
+audit-action-delete = Turned off
+audit-entity-outbox-message = Notification in the outbox
+audit-entity-notification-preference = Choice of emails
+audit-entity-fhir-subscription = Subscription to referrals' tasks (FHIR)
+
+# Finding people who may benefit: the practice's worklist
+nav-worklist = Who may benefit
+worklist-home-link = See the practice's patients who may benefit from social prescribing
+worklist-title = Who may benefit
+worklist-intro = The practices you refer for. Choose one to see its worklist.
+worklist-no-practice = You do not belong to a practice yet. Ask your administrator to add you to your practice's organisation.
+worklist-private = Only the practice's referrers see this list. Nothing on it is shared with anyone until you refer the person, with their agreement.
+worklist-load-heading = The practice's patients
+worklist-not-loaded = No patients have been loaded yet.
+worklist-loaded = { $patients } patients with { $records } records, loaded { $when }.
+worklist-file = Patients file
+worklist-file-hint = A FHIR Bundle (JSON) of Patient, Encounter, Condition and Observation, or a CSV with the columns in the guide. It replaces the patients loaded before. If anything in it is wrong, nothing is kept and each problem is listed.
+worklist-load-button = Load the patients
+worklist-file-empty = Choose the file to load.
+worklist-problem = { $at }: { $message }
+worklist-more-problems = … and { $count } more problems.
+worklist-run-heading = Find who may benefit
+worklist-not-run = The rules have not been run yet.
+worklist-ran = { $found } of { $patients } patients found, looking back from { $as_of }.
+worklist-stale = The patients were loaded again after this run. Run the rules again to see who they find now.
+worklist-run-button = Run the rules
+worklist-found-heading = { $count ->
+    [one] 1 person may benefit
+   *[other] { $count } people may benefit
+}
+worklist-none-open = Nobody is waiting for a decision.
+worklist-nhs-number = NHS number
+worklist-reasons = Why
+worklist-person = Person
+worklist-refer = Refer { $name }
+worklist-dismiss = Do not refer { $name }
+worklist-dismiss-reason = Why not
+worklist-dismiss-reason-hint = For example: already supported, or declined when asked. If they are found again for a new reason, they come back to this list.
+worklist-dismiss-button = Take off the list
+worklist-dismiss-reason-needed = Say why this person is not referred (up to 500 characters).
+worklist-gone = This patient is no longer in the practice's records as loaded.
+worklist-decided-heading = Referred or taken off the list
+worklist-status-open = To decide
+worklist-status-dismissed = Not referred
+worklist-status-referred = Referred
+worklist-evidence-encounters = { $count } GP encounters between { $from } and { $to }
+worklist-evidence-finding = { $resource } { $code } { $display } recorded { $date }
+worklist-evidence-screen = Screening answer { $code } { $display } positive ({ $answer }) on { $date }
+worklist-refer-intro = Ask the person first: they are referred only if they agree. The form is filled in from the practice's record; check it and add how to reach them.
+worklist-refer-from-record = The name, date of birth and NHS number come from the practice's record. Correct them there if they are wrong.
+done-worklist-loaded = The patients were loaded. Run the rules to see who may benefit.
+done-worklist-ran = The rules were run: the list below is who they found.
+done-worklist-dismissed = Taken off the list, with your reason.
+done-worklist-referred = Your referral was sent. The person is marked referred.
+audit-action-run = Ran the rules
+audit-action-dismiss = Taken off the worklist
+audit-action-refer = Referred from the worklist
+audit-entity-practice-patients = A practice's patients
+audit-entity-identification-run = Run of the rules that find who may benefit
+audit-entity-identification-worklist = A practice's worklist
+audit-entity-identification-entry = An entry of a practice's worklist

@@ -1177,3 +1177,133 @@ audit-entity-fhir-task = Tarea de la derivación (FHIR)
 audit-entity-fhir-service-request = Solicitud de la derivación (FHIR)
 audit-entity-fhir-resource = Recurso enviado con una derivación (FHIR)
 audit-entity-fhir-outcome = Lo que se comunica a quien derivó (FHIR)
+
+## Notifications: emails and texts (no personal details in any of them)
+notify-signature = Linkwork, prescripción social. Inicie sesión: { $url }
+notify-back-subject = Novedades de la derivación que envió el { $date }
+notify-back-intro = Hay novedades de la derivación a prescripción social que envió el { $date }.
+notify-back-accepted = La persona aceptó la derivación y un agente de enlace está trabajando con ella.
+notify-back-declined = La persona rechazó la derivación.
+notify-back-plan-agreed = La persona ha acordado un plan con su agente de enlace.
+notify-back-closed = El episodio de prescripción social se ha cerrado.
+notify-back-code = Codificado como SNOMED CT { $code } ({ $display }).
+notify-back-read = Inicie sesión para leer el mensaje: { $url }
+notify-new-referral-subject = Una nueva derivación para { $service }
+notify-new-referral-body = Un agente de enlace ha derivado a alguien a { $service }.
+notify-new-referral-read = Inicie sesión para ver la derivación en su bandeja: { $url }
+notify-digest-subject = Sus contactos para el { $date }
+notify-digest-body = { $due ->
+    [one] Hoy vence un contacto
+   *[other] Hoy vencen { $due } contactos
+} y { $overdue ->
+    [one] uno está atrasado.
+   *[other] { $overdue } están atrasados.
+}
+notify-digest-read = Su lista de casos: { $url }
+notify-reminder-subject = Un recordatorio de su agente de enlace
+notify-reminder-body = Recordatorio de Linkwork: su agente de enlace ha reservado un contacto con usted el { $date }.
+
+## Notifications: the outbox and each user's choice of emails
+nav-outbox = Bandeja de salida
+nav-notifications = Mis correos
+admin-outbox-title = Bandeja de salida
+admin-outbox-intro = Cada correo, mensaje de texto y notificación FHIR espera aquí hasta que se envía. Si uno falla, se vuelve a intentar más tarde, esperando más cada vez; tras el último intento se marca como fallido y puede enviarlo de nuevo cuando se haya corregido la causa.
+admin-outbox-counts = Mensajes por estado
+admin-outbox-show = Mostrar
+admin-outbox-none = No hay mensajes en este estado.
+outbox-all = Todos
+outbox-next-attempt = próximo intento { $when }
+outbox-resend = Enviar de nuevo (en cola { $when })
+field-delivery-status = Estado
+field-channel = Por
+field-notify-purpose = Sobre
+field-address = Para
+field-attempts = Intentos
+field-last-error = Último problema
+delivery-status-pending = En espera
+delivery-status-sending = Enviándose
+delivery-status-sent = Enviado
+delivery-status-failed = Fallido
+channel-email = Correo electrónico
+channel-text = Mensaje de texto
+channel-rest-hook = Notificación FHIR
+purpose-notify-message-back = Mensaje de respuesta a quien derivó
+purpose-notify-new-referral = Nueva derivación para una organización
+purpose-notify-digest = Resumen diario del agente de enlace
+purpose-notify-reminder = Recordatorio a una persona
+purpose-notify-task-notification = Cambió la tarea de una derivación
+done-outbox-resent = El mensaje se enviará de nuevo.
+done-notifications-saved = Se guardó su elección de correos.
+account-notifications-title = Mis correos
+account-notifications-intro = Elija qué correos le envía Linkwork y en qué idioma. Los correos nunca nombran a las personas con las que trabaja: dicen qué ocurrió y enlazan a donde inicia sesión para leerlo.
+account-notifications-no-email = Su cuenta no tiene dirección de correo, así que no se envían correos. Pida a un administrador que añada una.
+account-notifications-which = Enviarme
+account-notifications-none = Sus funciones no reciben correos.
+account-notifications-save = Guardar
+field-email-language = Idioma de los correos
+notify-choice-message-back = Mensajes de respuesta sobre las derivaciones que envié
+notify-choice-new-referral = Nuevas derivaciones para mi organización
+notify-choice-digest = Un resumen diario de los contactos que vencen y los atrasados
+err-notify-language = Elija uno de los idiomas de la lista.
+audit-action-replay = Enviado de nuevo
+audit-action-delete = Desactivado
+audit-entity-outbox-message = Notificación en la bandeja de salida
+audit-entity-notification-preference = Elección de correos
+audit-entity-fhir-subscription = Suscripción a las tareas de las derivaciones (FHIR)
+
+# Finding people who may benefit: the practice's worklist
+nav-worklist = Quién puede beneficiarse
+worklist-home-link = Ver los pacientes del centro que pueden beneficiarse de la prescripción social
+worklist-title = Quién puede beneficiarse
+worklist-intro = Los centros para los que deriva. Elija uno para ver su lista de trabajo.
+worklist-no-practice = Todavía no pertenece a ningún centro. Pida a su administrador que le añada a la organización de su centro.
+worklist-private = Solo los profesionales que derivan en el centro ven esta lista. Nada de ella se comparte con nadie hasta que usted derive a la persona, con su acuerdo.
+worklist-load-heading = Los pacientes del centro
+worklist-not-loaded = Todavía no se han cargado pacientes.
+worklist-loaded = { $patients } pacientes con { $records } registros, cargados el { $when }.
+worklist-file = Archivo de pacientes
+worklist-file-hint = Un Bundle FHIR (JSON) de Patient, Encounter, Condition y Observation, o un CSV con las columnas de la guía. Sustituye a los pacientes cargados antes. Si algo está mal, no se guarda nada y se enumeran todos los problemas.
+worklist-load-button = Cargar los pacientes
+worklist-file-empty = Elija el archivo que quiere cargar.
+worklist-problem = { $at }: { $message }
+worklist-more-problems = … y { $count } problemas más.
+worklist-run-heading = Buscar quién puede beneficiarse
+worklist-not-run = Todavía no se han aplicado las reglas.
+worklist-ran = { $found } de { $patients } pacientes encontrados, mirando hacia atrás desde el { $as_of }.
+worklist-stale = Los pacientes se volvieron a cargar después de esta búsqueda. Aplique las reglas de nuevo para ver a quién encuentran ahora.
+worklist-run-button = Aplicar las reglas
+worklist-found-heading = { $count ->
+    [one] 1 persona puede beneficiarse
+   *[other] { $count } personas pueden beneficiarse
+}
+worklist-none-open = Nadie espera una decisión.
+worklist-nhs-number = Número del NHS
+worklist-reasons = Por qué
+worklist-person = Persona
+worklist-refer = Derivar a { $name }
+worklist-dismiss = No derivar a { $name }
+worklist-dismiss-reason = Por qué no
+worklist-dismiss-reason-hint = Por ejemplo: ya recibe apoyo, o no quiso cuando se le preguntó. Si se le encuentra de nuevo por otro motivo, vuelve a esta lista.
+worklist-dismiss-button = Quitar de la lista
+worklist-dismiss-reason-needed = Diga por qué no se deriva a esta persona (hasta 500 caracteres).
+worklist-gone = Este paciente ya no está en los registros del centro tal como se cargaron.
+worklist-decided-heading = Derivados o quitados de la lista
+worklist-status-open = Por decidir
+worklist-status-dismissed = No derivado
+worklist-status-referred = Derivado
+worklist-evidence-encounters = { $count } consultas de medicina general entre el { $from } y el { $to }
+worklist-evidence-finding = { $resource } { $code } { $display } registrado el { $date }
+worklist-evidence-screen = Respuesta de cribado { $code } { $display } positiva ({ $answer }) el { $date }
+worklist-refer-intro = Pregunte primero a la persona: solo se la deriva si está de acuerdo. El formulario se rellena con el registro del centro; revíselo y añada cómo contactar con ella.
+worklist-refer-from-record = El nombre, la fecha de nacimiento y el número del NHS vienen del registro del centro. Corríjalos allí si están mal.
+done-worklist-loaded = Se cargaron los pacientes. Aplique las reglas para ver quién puede beneficiarse.
+done-worklist-ran = Se aplicaron las reglas: la lista de abajo es a quién encontraron.
+done-worklist-dismissed = Quitado de la lista, con su motivo.
+done-worklist-referred = Se ha enviado su derivación. La persona figura como derivada.
+audit-action-run = Reglas aplicadas
+audit-action-dismiss = Quitado de la lista de trabajo
+audit-action-refer = Derivado desde la lista de trabajo
+audit-entity-practice-patients = Pacientes de un centro
+audit-entity-identification-run = Aplicación de las reglas que buscan quién puede beneficiarse
+audit-entity-identification-worklist = Lista de trabajo de un centro
+audit-entity-identification-entry = Entrada de la lista de trabajo de un centro

@@ -41,6 +41,7 @@ pub async fn metadata(State(state): State<AppState>, headers: HeaderMap) -> Resp
                     {
                         "type": "Task",
                         "supportedProfile": [TASK_PROFILE],
+                        "documentation": "A health system reads and cancels the Tasks of the referrals it sent. A community organisation's system (a provider's token with the fhir scope) reads the onward referrals sent to its organisations, the Gravity light flow: Task?owner=Organization/<id>&_lastUpdated=gt… with _include=Task:focus gives each Task (partOf the health system's Task) and its ServiceRequest (intent filler-order, basedOn the health system's), the person contained with only what they agreed to share; it updates a Task's status as the performer (accepted, rejected with statusReason, in-progress, on-hold, completed) with If-Match.",
                         "interaction": [{ "code": "read" }, { "code": "update" }, { "code": "search-type" }],
                         "versioning": "versioned-update",
                         "readHistory": false,
@@ -73,6 +74,14 @@ pub async fn metadata(State(state): State<AppState>, headers: HeaderMap) -> Resp
                         "documentation": "The messages back to the referrer (accepted, declined, plan agreed, closed), about the ServiceRequest",
                         "interaction": [{ "code": "read" }, { "code": "search-type" }],
                         "searchParam": [param("based-on", "reference", "ServiceRequest/<id>"), param("_lastUpdated", "date", "When it was sent: gt, ge, lt, le or eq and an instant")]
+                    },
+                    {
+                        "type": "Subscription",
+                        "extension": [{ "url": "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/capabilitystatement-subscriptiontopic-canonical", "valueCanonical": linkwork_fhir::subscription::TASK_TOPIC }],
+                        "supportedProfile": [linkwork_fhir::subscription::SUBSCRIPTION_PROFILE],
+                        "documentation": format!("Rest-hook subscriptions (R4 Subscriptions Backport) to the one topic {}: a referral's Task changed. Filter with the backport-filter-criteria extension, e.g. Task?requester=Practitioner/1 (parameters _id, status, owner, requester); notifications are id-only history Bundles POSTed as application/fhir+json with the channel's headers, retried with backoff; after the last retry the subscription is in error until an administrator sends them again. Only the system's own Tasks are notified.", linkwork_fhir::subscription::TASK_TOPIC),
+                        "interaction": [{ "code": "create" }, { "code": "read" }, { "code": "delete" }, { "code": "search-type" }],
+                        "operation": [{ "name": "status", "definition": "http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status" }]
                     },
                     read_only("Consent", "As sent with a referral"),
                     read_only("Condition", "As sent with a referral"),

@@ -3,14 +3,17 @@
 //! (`capability.rs`), a referral sent as one transaction Bundle, and reading and searching the
 //! Tasks, ServiceRequests, Patients and supporting resources a system sent (`referral.rs`), and
 //! what it hears back: the episode as a Procedure and the messages back as Communications
-//! (`outcome.rs`).
+//! (`outcome.rs`); a community organisation's system following the onward referrals sent to it
+//! and updating their Tasks as the performer (`onward.rs`); rest-hook subscriptions that tell it when its Tasks change (`subscription.rs`).
 //! FHIR JSON in and out; every error is an `OperationOutcome` whose issues name the element at
 //! fault. Only API tokens with the `fhir` scope are let in (a browser session never is), and
 //! every read and write is audited as the rest of the API is.
 
 mod capability;
 mod outcome;
+mod onward;
 mod referral;
+pub(crate) mod subscription;
 
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -40,6 +43,9 @@ pub fn routes() -> Router<AppState> {
         .route("/fhir/Procedure/{id}", get(outcome::read_procedure))
         .route("/fhir/Communication", get(outcome::search_communications))
         .route("/fhir/Communication/{id}", get(outcome::read_communication))
+        .route("/fhir/Subscription", get(subscription::search).post(subscription::create))
+        .route("/fhir/Subscription/{id}", get(subscription::read).delete(subscription::delete))
+        .route("/fhir/Subscription/{id}/$status", get(subscription::status))
         .route("/fhir/{kind}/{id}", get(referral::read_other))
 }
 

@@ -98,6 +98,9 @@ pub async fn transaction(State(state): State<AppState>, caller: Result<Caller, A
 }
 
 pub async fn read_task(State(state): State<AppState>, caller: Result<Caller, ApiError>, Path(id): Path<String>) -> FhirResult<Response> {
+    if let Some(p) = super::onward::performer(&caller) {
+        return super::onward::read_task(&state, &p, &id).await;
+    }
     let cl = client(caller, false)?;
     let t = state.store().fhir_read(&cl.actor, cl.own.as_deref(), "Task", &id).await?;
     Ok(with_version(StatusCode::OK, &t, None))
@@ -106,6 +109,12 @@ pub async fn read_task(State(state): State<AppState>, caller: Result<Caller, Api
 pub async fn read_other(State(state): State<AppState>, caller: Result<Caller, ApiError>, Path((kind, id)): Path<(String, String)>) -> FhirResult<Response> {
     if !fr::KEPT_TYPES.contains(&kind.as_str()) && !matches!(kind.as_str(), "Practitioner" | "PractitionerRole" | "Organization") {
         return Err(Outcome::new(StatusCode::NOT_FOUND, "not-supported", "", format!("{kind} is not served here; see /fhir/metadata")));
+    }
+    if let Some(p) = super::onward::performer(&caller) {
+        if kind == "ServiceRequest" {
+            return super::onward::read_service_request(&state, &p, &id).await;
+        }
+        return Err(Outcome::new(StatusCode::NOT_FOUND, "not-found", "", format!("There is no {kind} {id} for your organisation.")));
     }
     let cl = client(caller, false)?;
     let r = state.store().fhir_read(&cl.actor, cl.own.as_deref(), &kind, &id).await?;
@@ -116,6 +125,9 @@ pub async fn read_other(State(state): State<AppState>, caller: Result<Caller, Ap
 /// only a cancellation (with statusReason.text) is the referrer's to make; every other status is
 /// Linkwork's, set by the episode.
 pub async fn update_task(State(state): State<AppState>, caller: Result<Caller, ApiError>, Path(id): Path<String>, headers: HeaderMap, bytes: Bytes) -> FhirResult<Response> {
+    if let Some(p) = super::onward::performer(&caller) {
+        return super::onward::update_task(&state, &p, &id, &headers, &bytes).await;
+    }
     let cl = client(caller, true)?;
     let sent = body(&headers, &bytes)?;
     let Some(tag) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
@@ -197,8 +209,12 @@ fn search_of(kind: &str, q: &[(String, String)], allowed: &[&str]) -> FhirResult
 }
 
 pub async fn search_tasks(State(state): State<AppState>, caller: Result<Caller, ApiError>, headers: HeaderMap, Query(q): Query<Vec<(String, String)>>) -> FhirResult<Response> {
-    let cl = client(caller, false)?;
+    let performer = super::onward::performer(&caller);
     let (mut s, include) = search_of("Task", &q, &["_id", "status", "owner", "requester", "focus", "patient", "_lastUpdated"])?;
+    if let Some(p) = performer {
+        return super::onward::search_tasks(&state, &p, &headers, &q, s, &include).await;
+    }
+    let cl = client(caller, false)?;
     for i in &include {
         if !matches!(i.as_str(), "Task:focus" | "Task:patient" | "Task:output") {
             return Err(Outcome::new(StatusCode::BAD_REQUEST, "not-supported", "Task?_include", format!("'{i}' is not an include here; use Task:focus, Task:output or Task:patient")));

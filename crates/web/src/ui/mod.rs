@@ -90,11 +90,14 @@ fn nav_for(t: &Tr, caller: Option<&Caller>, path: &str) -> Vec<NavItem> {
             if c.has(Role::Referrer) {
                 items.extend([("/referrals", "nav-my-referrals"), ("/referrals/new", "nav-refer")]);
             }
+            if c.can(Action::IdentifyPatients) {
+                items.push(("/worklist", "nav-worklist"));
+            }
             if c.has(Role::Provider) {
                 items.extend([("/inbox", "nav-inbox"), ("/listings", "nav-listings")]);
             }
             if c.has(Role::Admin) {
-                items.extend([("/admin/users", "nav-users"), ("/admin/organisations", "nav-organisations"), ("/admin/imports", "nav-imports"), ("/admin/instruments", "nav-instruments"), ("/admin/audit", "nav-audit")]);
+                items.extend([("/admin/users", "nav-users"), ("/admin/organisations", "nav-organisations"), ("/admin/imports", "nav-imports"), ("/admin/instruments", "nav-instruments"), ("/admin/outbox", "nav-outbox"), ("/admin/audit", "nav-audit")]);
             }
             if c.may(Action::ReadAggregates).is_ok() {
                 items.push(("/observatory", "nav-observatory"));

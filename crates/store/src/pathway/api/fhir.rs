@@ -41,4 +41,11 @@ impl Store {
     pub async fn fhir_message_episode(&self, client: Option<&str>, message_id: &str) -> PResult<String> {
         read!(self, fhir_message_episode(client, message_id))
     }
+    /// The onward referrals to `orgs` as their organisation's FHIR client searches them.
+    pub async fn fhir_onward_search(&self, a: &Actor, orgs: &[String], s: &FhirSearch) -> PResult<Vec<OnwardFhir>> {
+        tx!(self, fhir_onward_search(a, orgs, s))
+    }
+    pub async fn fhir_onward_read(&self, a: &Actor, orgs: &[String], id: &str) -> PResult<OnwardFhir> {
+        tx!(self, fhir_onward_read(a, orgs, id))
+    }
 }
