@@ -37,6 +37,9 @@ pub async fn create(State(state): State<AppState>, caller: Result<Caller, ApiErr
     };
     let b = body(&headers, &bytes)?;
     let s = fs::read(&b).map_err(Outcome::invalid)?;
+    if !s.endpoint.starts_with("http://") {
+        return Err(Outcome::new(StatusCode::UNPROCESSABLE_ENTITY, "not-supported", "Subscription.channel.endpoint", "notifications go to http:// endpoints only for now (a relay inside your network); https is not supported yet"));
+    }
     let new = NewSubscription { topic: fs::TASK_TOPIC.into(), filter_criteria: s.filter, endpoint: s.endpoint, headers: s.headers, body: b };
     let kept_sub = state.store().create_subscription(&cl.actor, &own, &new).await?;
     let mut r = fhir(StatusCode::CREATED, fs::render(&kept(&kept_sub)));
