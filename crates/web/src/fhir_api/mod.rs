@@ -157,6 +157,27 @@ pub(crate) fn body(headers: &HeaderMap, bytes: &Bytes) -> FhirResult<Json> {
     serde_json::from_slice(bytes).map_err(|e| Outcome::new(StatusCode::BAD_REQUEST, "structure", "", format!("line {}, column {}: this is not JSON: {e}", e.line(), e.column())))
 }
 
+/// A Task sent to `PUT /fhir/Task/{id}`, checked: the version it was read at (If-Match), the
+/// body (a Task with that id) and the status asked for.
+pub(crate) struct TaskUpdate {
+    pub version: i64,
+    pub sent: Json,
+    pub to: linkwork_domain::pathway::task::TaskStatus,
+}
+
+pub(crate) fn task_update(headers: &HeaderMap, bytes: &Bytes, id: &str) -> FhirResult<TaskUpdate> {
+    let sent = body(headers, bytes)?;
+    let Some(tag) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
+        return Err(Outcome::new(StatusCode::PRECONDITION_REQUIRED, "required", "", "send the version you read in If-Match (W/\"<versionId>\"): a Task is changed only on the version read"));
+    };
+    let version: i64 = tag.trim().trim_start_matches("W/").trim_matches('"').parse().map_err(|_| Outcome::new(StatusCode::BAD_REQUEST, "invalid", "", format!("If-Match '{tag}' is not a version (W/\"3\")")))?;
+    if sent["resourceType"] != "Task" || sent["id"] != json!(id) {
+        return Err(Outcome::new(StatusCode::BAD_REQUEST, "invalid", "Task.id", format!("send the Task with resourceType Task and id {id}")));
+    }
+    let to = sent["status"].as_str().unwrap_or("").parse().map_err(|e: String| Outcome::new(StatusCode::UNPROCESSABLE_ENTITY, "code-invalid", "Task.status", e))?;
+    Ok(TaskUpdate { version, sent, to })
+}
+
 /// The server's base for full URLs and locations.
 pub(crate) fn base(state: &AppState, headers: &HeaderMap) -> String {
     format!("{}/fhir", state.public_url(headers))

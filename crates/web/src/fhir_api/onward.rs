@@ -8,12 +8,12 @@ use axum::body::Bytes;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::Response;
 use linkwork_domain::pathway::access::Action;
-use linkwork_domain::pathway::task::{Side, TaskStatus};
+use linkwork_domain::pathway::task::Side;
 use linkwork_fhir::onward::{self as fo, Onward};
 use linkwork_store::pathway::{Actor, FhirSearch, OnwardFhir};
-use serde_json::{json, Value as Json};
+use serde_json::Value as Json;
 
-use super::{base, body, fhir, searchset_page, FhirResult, Outcome, Page};
+use super::{base, fhir, searchset_page, FhirResult, Outcome, Page};
 use crate::auth::Caller;
 use crate::error::ApiError;
 use crate::AppState;
@@ -106,15 +106,7 @@ pub(super) async fn search_tasks(state: &AppState, p: &Performer, headers: &Head
 
 /// The organisation changes its Task's status as the performer, on the version it read.
 pub(super) async fn update_task(state: &AppState, p: &Performer, id: &str, headers: &HeaderMap, bytes: &Bytes) -> FhirResult<Response> {
-    let sent = body(headers, bytes)?;
-    let Some(tag) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
-        return Err(Outcome::new(StatusCode::PRECONDITION_REQUIRED, "required", "", "send the version you read in If-Match (W/\"<versionId>\"): a Task is changed only on the version read"));
-    };
-    let version: i64 = tag.trim().trim_start_matches("W/").trim_matches('"').parse().map_err(|_| Outcome::new(StatusCode::BAD_REQUEST, "invalid", "", format!("If-Match '{tag}' is not a version (W/\"3\")")))?;
-    if sent["resourceType"] != "Task" || sent["id"] != json!(id) {
-        return Err(Outcome::new(StatusCode::BAD_REQUEST, "invalid", "Task.id", format!("send the Task with resourceType Task and id {id}")));
-    }
-    let to: TaskStatus = sent["status"].as_str().unwrap_or("").parse().map_err(|e: String| Outcome::new(StatusCode::UNPROCESSABLE_ENTITY, "code-invalid", "Task.status", e))?;
+    let super::TaskUpdate { version, sent, to } = super::task_update(headers, bytes, &id)?;
     let reason = sent["statusReason"]["text"].as_str();
     // Not found, for a referral the organisation may not see, before anything is said of it.
     let current = state.store().fhir_onward_read(&p.actor, &p.orgs, id).await.map_err(|e| not_found_as_task(e, id))?;

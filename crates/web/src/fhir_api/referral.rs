@@ -129,15 +129,7 @@ pub async fn update_task(State(state): State<AppState>, caller: Result<Caller, A
         return super::onward::update_task(&state, &p, &id, &headers, &bytes).await;
     }
     let cl = client(caller, true)?;
-    let sent = body(&headers, &bytes)?;
-    let Some(tag) = headers.get(header::IF_MATCH).and_then(|v| v.to_str().ok()) else {
-        return Err(Outcome::new(StatusCode::PRECONDITION_REQUIRED, "required", "", "send the version you read in If-Match (W/\"<versionId>\"): a Task is changed only on the version read"));
-    };
-    let version: i64 = tag.trim().trim_start_matches("W/").trim_matches('"').parse().map_err(|_| Outcome::new(StatusCode::BAD_REQUEST, "invalid", "", format!("If-Match '{tag}' is not a version (W/\"3\")")))?;
-    if sent["resourceType"] != "Task" || sent["id"] != json!(id) {
-        return Err(Outcome::new(StatusCode::BAD_REQUEST, "invalid", "Task.id", format!("send the Task with resourceType Task and id {id}")));
-    }
-    let to: TaskStatus = sent["status"].as_str().unwrap_or("").parse().map_err(|e: String| Outcome::new(StatusCode::UNPROCESSABLE_ENTITY, "code-invalid", "Task.status", e))?;
+    let super::TaskUpdate { version, sent, to } = super::task_update(&headers, &bytes, &id)?;
     let reason = sent["statusReason"]["text"].as_str();
     let t = state.store().fhir_requester_update(&cl.actor, cl.own.as_deref(), &id, version, to, reason).await.map_err(|e| {
         let mut o = Outcome::from(e);

@@ -97,12 +97,10 @@ struct PreferencesPage {
 
 fn preferences_page(state: &AppState, page: Page, p: NotificationPreferences, e: Errors) -> Result<PreferencesPage, Fail> {
     let caller = page.caller.as_ref().ok_or_else(|| Fail::SignIn("/account/notifications".into()))?;
-    let t = page.chrome.t.clone();
     let languages = crate::i18n::Lang::OFFERED
         .iter()
         .map(|l| Choice { value: l.tag().into(), label: crate::i18n::Tr::new(state.i18n.clone(), *l).t(&format!("language-own-name-{}", l.tag())), selected: l.tag() == p.language })
         .collect();
-    let _ = t;
     Ok(PreferencesPage {
         back: caller.can(Action::ReadOwnReferrals),
         new_referral: caller.can(Action::ReceiveOnwardReferrals),
