@@ -73,12 +73,16 @@ class Receiver(http.server.BaseHTTPRequestHandler):
     """The EHR's rest-hook endpoint: keeps each notification Bundle."""
 
     received = []
+    signals = []
     lock = threading.Condition()
 
     def do_POST(self):
         body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))) or b"null")
+        status = (body or {}).get("entry", [{}])[0].get("resource", {})
+        kind = next((p.get("valueCode") for p in status.get("parameter", []) if p.get("name") == "type"), None)
         with Receiver.lock:
-            Receiver.received.append(body)
+            # A handshake (on subscribing) or a heartbeat (when all is quiet) names no Task.
+            (Receiver.signals if kind in ("handshake", "heartbeat") else Receiver.received).append(body)
             Receiver.lock.notify_all()
         self.send_response(200)
         self.send_header("Content-Length", "0")
@@ -124,6 +128,19 @@ def main():
                     "_payload": {"extension": [{"url": BACKPORT + "backport-payload-content", "valueCode": "id-only"}]}},
     }, FHIR), "subscribing")
     print(f"2. Subscribed ({sub['id']}, {sub['status']}): notifications go to {endpoint}.")
+    deadline = time.time() + 30
+    with Receiver.lock:
+        while not Receiver.signals and time.time() < deadline:
+            Receiver.lock.wait(deadline - time.time())
+    # The server marks it active once the endpoint has answered the handshake.
+    while time.time() < deadline:
+        sub = ok(call(base, "GET", f"/fhir/Subscription/{sub['id']}", ehr), "reading the subscription")
+        if sub["status"] == "active":
+            break
+        time.sleep(0.2)
+    if sub["status"] != "active":
+        sys.exit(f"FAILED: the subscription is {sub['status']} after the handshake")
+    print(f"   The handshake arrived; the subscription is {sub['status']}.")
 
     nhs = nhs_number()
     u = lambda n: f"urn:uuid:00000000-0000-4000-8000-00000000000{n}"

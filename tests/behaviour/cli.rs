@@ -176,7 +176,7 @@ fn the_first_start_creates_the_administrator_and_prints_its_password_once() {
     let url = first.iter().find_map(|l| l.split("running at ").nth(1)).unwrap().trim().trim_end_matches('/').to_string();
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let status = rt.block_on(async {
-        reqwest::Client::new()
+        crate::support::http().build().unwrap()
             .post(format!("{url}/api/v1/auth/token"))
             .json(&serde_json::json!({ "username": "admin", "password": password }))
             .send()
@@ -188,7 +188,7 @@ fn the_first_start_creates_the_administrator_and_prints_its_password_once() {
     // The observatory's facts are loaded as the server starts (so the first analyst does not
     // wait), as a read the audit log records as the system's.
     let warmed = rt.block_on(async {
-        let http = reqwest::Client::new();
+        let http = crate::support::http().build().unwrap();
         let token: serde_json::Value = http.post(format!("{url}/api/v1/auth/token")).json(&serde_json::json!({ "username": "admin", "password": password })).send().await.unwrap().json().await.unwrap();
         for _ in 0..50 {
             let audit: serde_json::Value = http.get(format!("{url}/api/v1/audit?entity=indicator")).bearer_auth(token["token"].as_str().unwrap()).send().await.unwrap().json().await.unwrap();

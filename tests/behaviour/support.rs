@@ -96,7 +96,7 @@ impl TestApp {
         let state = AppState::new(directory, config);
         linkwork_web::measures_api::ensure_built_in(state.store()).await.expect("the built-in instruments load");
         let server = linkwork_web::serve("127.0.0.1:0".parse().unwrap(), state.clone()).await.expect("the server starts");
-        TestApp { db, addr: server.addr, state, http: reqwest::Client::new() }
+        TestApp { db, addr: server.addr, state, http: crate::support::http().build().unwrap() }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -137,4 +137,12 @@ macro_rules! on_both_databases {
                } )*
         }
     };
+}
+
+/// An HTTP client for the tests. reqwest's rustls brings no crypto provider in this tree (the web
+/// crate hands its own clients an aws-lc-rs configuration), so the tests install aws-lc-rs, the
+/// tree's one provider, as the process's default before their first client.
+pub fn http() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    reqwest::Client::builder()
 }

@@ -375,7 +375,7 @@ fn tr(lang: &str, id: &str) -> String {
 /// images), with the browser's session cookie.
 async fn reqwest_len(base: &str, path: &str, c: &Client) -> usize {
     let cookies: Vec<String> = c.get_all_cookies().await.unwrap().iter().map(|k| format!("{}={}", k.name(), k.value())).collect();
-    let http = reqwest::Client::new();
+    let http = crate::support::http().build().unwrap();
     let mut total = 0;
     for p in [path, "/static/app.css"] {
         let r = http.get(format!("{base}{p}")).header("cookie", cookies.join("; ")).send().await.unwrap();

@@ -139,6 +139,7 @@ pub(crate) fn parse_count(s: &str) -> Result<usize, String> {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     // One thread drives the one baseline connection; the index searches on the calling thread
     // (it fans a query out over its segments itself).
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;

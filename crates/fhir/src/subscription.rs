@@ -16,6 +16,10 @@ pub const PAYLOAD_CONTENT: &str = "http://hl7.org/fhir/uv/subscriptions-backport
 pub const STATUS_PROFILE: &str = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription-status-r4";
 pub const NOTIFICATION_PROFILE: &str = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription-notification-r4";
 pub const SUBSCRIPTION_PROFILE: &str = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-subscription";
+pub const HEARTBEAT_PERIOD: &str = "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-heartbeat-period";
+/// The shortest heartbeat period kept (seconds): the delivery worker looks for quiet
+/// subscriptions once a minute.
+pub const MIN_HEARTBEAT_SECONDS: i64 = 60;
 
 /// A subscription as the client asked for it, checked.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,6 +28,14 @@ pub struct SubscriptionIn {
     pub endpoint: String,
     pub headers: Vec<String>,
     pub reason: String,
+    /// The `backport-heartbeat-period` asked for, in seconds: a heartbeat notification is sent
+    /// when nothing else was sent for that long.
+    pub heartbeat_seconds: Option<i64>,
+}
+
+/// The heartbeat period a Subscription (as received and kept) asks for.
+pub fn heartbeat_of(s: &Json) -> Option<i64> {
+    s["channel"]["extension"].as_array()?.iter().find(|e| e["url"] == HEARTBEAT_PERIOD)?["valueUnsignedInt"].as_i64()
 }
 
 fn issue(expression: &str, message: impl Into<String>) -> Issue {
@@ -79,6 +91,16 @@ pub fn read(s: &Json) -> Result<SubscriptionIn, Vec<Issue>> {
             }
         }
     }
+    if let Some(exts) = ch["extension"].as_array() {
+        for (i, e) in exts.iter().enumerate() {
+            if e["url"] == HEARTBEAT_PERIOD && !e["valueUnsignedInt"].as_i64().is_some_and(|n| n >= MIN_HEARTBEAT_SECONDS) {
+                issues.push(issue(
+                    &format!("Subscription.channel.extension[{i}].valueUnsignedInt"),
+                    format!("the heartbeat period is a whole number of seconds, at least {MIN_HEARTBEAT_SECONDS}"),
+                ));
+            }
+        }
+    }
     let mut headers = vec![];
     if let Some(hs) = ch["header"].as_array() {
         for (i, h) in hs.iter().enumerate() {
@@ -93,7 +115,7 @@ pub fn read(s: &Json) -> Result<SubscriptionIn, Vec<Issue>> {
     if !issues.is_empty() {
         return Err(issues);
     }
-    Ok(SubscriptionIn { filter, endpoint, headers, reason: s["reason"].as_str().unwrap_or("").to_string() })
+    Ok(SubscriptionIn { filter, endpoint, headers, reason: s["reason"].as_str().unwrap_or("").to_string(), heartbeat_seconds: heartbeat_of(s) })
 }
 
 /// What the server keeps of a subscription, to render it.
@@ -107,6 +129,7 @@ pub struct Kept<'a> {
     /// How many notifications it has been sent.
     pub events: i64,
     pub error: Option<&'a str>,
+    pub heartbeat_seconds: Option<i64>,
 }
 
 /// The Subscription as the server has it. Headers are not sent back: they may hold the
@@ -132,6 +155,9 @@ pub fn render(k: &Kept) -> Json {
     if let Some(e) = k.error {
         s["error"] = json!(e);
     }
+    if let Some(h) = k.heartbeat_seconds {
+        s["channel"]["extension"] = json!([{ "url": HEARTBEAT_PERIOD, "valueUnsignedInt": h }]);
+    }
     s
 }
 
@@ -152,6 +178,26 @@ pub fn status(base: &str, k: &Kept, kind: &str, event: Option<(i64, &str, &str)>
         ] }));
     }
     json!({ "resourceType": "Parameters", "meta": { "profile": [STATUS_PROFILE] }, "parameter": params })
+}
+
+/// A notification with no event (`handshake` when the subscription is made, `heartbeat` when
+/// nothing was sent for its period): the status alone.
+pub fn signal(base: &str, k: &Kept, kind: &str, notification_id: &str, at: &str) -> Json {
+    let mut st = status(base, k, kind, None);
+    st["id"] = json!(notification_id);
+    json!({
+        "resourceType": "Bundle",
+        "id": notification_id,
+        "meta": { "profile": [NOTIFICATION_PROFILE] },
+        "type": "history",
+        "timestamp": at,
+        "entry": [{
+            "fullUrl": format!("urn:uuid:{notification_id}"),
+            "resource": st,
+            "request": { "method": "GET", "url": format!("{base}/Subscription/{}/$status", k.id) },
+            "response": { "status": "200" }
+        }]
+    })
 }
 
 /// An id-only event notification: the status, then the changed Task's full URL (no body).
@@ -234,7 +280,7 @@ mod tests {
 
     #[test]
     fn an_id_only_notification_names_the_task_and_carries_no_body() {
-        let k = Kept { id: "s1", status: "active", filter: None, endpoint: "https://e", reason: "", last_updated: "2026-12-07T10:00:00Z", events: 3, error: None };
+        let k = Kept { id: "s1", status: "active", filter: None, endpoint: "https://e", reason: "", last_updated: "2026-12-07T10:00:00Z", events: 3, error: None, heartbeat_seconds: None };
         let b = notification("https://lw/fhir", &k, "n1", 3, "2026-12-07T10:00:00Z", "t9");
         assert_eq!(b["type"], "history");
         assert_eq!(b["entry"][0]["resource"]["resourceType"], "Parameters");

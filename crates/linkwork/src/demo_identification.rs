@@ -115,7 +115,7 @@ pub async fn demo_identification(st: &AppState) -> anyhow::Result<Option<String>
         if !gp.organizations.contains(&practice) {
             let mut orgs = gp.organizations.clone();
             orgs.push(practice.clone());
-            st.store().update_user(&a, "gp", None, None, Some(&orgs), None).await?;
+            st.store().update_user(&a, "gp", None, None, Some(&orgs), None, None).await?;
         }
     }
     if st.store().worklist(&a, &practice).await?.load.is_some() {

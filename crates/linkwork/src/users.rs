@@ -101,11 +101,11 @@ pub async fn run(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
             }
         }
         UserCommand::Disable { username } => {
-            st.store().update_user(&actor, &username.to_lowercase(), Some(true), None, None, None).await.map_err(|e| problem_text(e.into()))?;
+            st.store().update_user(&actor, &username.to_lowercase(), Some(true), None, None, None, None).await.map_err(|e| problem_text(e.into()))?;
             println!("Disabled {username}; their sessions and tokens are revoked.");
         }
         UserCommand::Enable { username } => {
-            st.store().update_user(&actor, &username.to_lowercase(), Some(false), None, None, None).await.map_err(|e| problem_text(e.into()))?;
+            st.store().update_user(&actor, &username.to_lowercase(), Some(false), None, None, None, None).await.map_err(|e| problem_text(e.into()))?;
             println!("Enabled {username}.");
         }
         UserCommand::Password { username, password_stdin } => {
@@ -114,7 +114,7 @@ pub async fn run(config: &Config, cmd: UserCommand) -> anyhow::Result<()> {
                 anyhow::bail!("password: {p}");
             }
             let hash = linkwork_web::auth::hash_password(&password).map_err(problem_text)?;
-            st.store().update_user(&actor, &username.to_lowercase(), None, None, None, Some(&hash)).await.map_err(|e| problem_text(e.into()))?;
+            st.store().update_user(&actor, &username.to_lowercase(), None, None, None, Some(&hash), None).await.map_err(|e| problem_text(e.into()))?;
             if show {
                 println!("New password for {username} (shown once): {password}");
             } else {

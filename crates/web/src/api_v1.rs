@@ -340,9 +340,12 @@ pub struct UpdateUserBody {
     pub roles: Option<Vec<Role>>,
     pub organizations: Option<Vec<Id>>,
     pub password: Option<String>,
+    /// Where the user's emails go (messages back, new referrals, digests); "" removes it.
+    pub email: Option<String>,
 }
 
-/// Changes a user: disable (which signs them out everywhere), roles, organisations, password.
+/// Changes a user: disable (which signs them out everywhere), roles, organisations, password,
+/// the address their emails go to.
 #[utoipa::path(patch, path = "/api/v1/users/{username}", tag = "users", request_body = UpdateUserBody,
     responses((status = 200, body = User), (status = 404, body = Problem)), security(("bearer" = [])))]
 async fn update_user(State(state): State<AppState>, caller: Caller, Path(username): Path<String>, Body(b): Body<UpdateUserBody>) -> ApiResult<Json<User>> {
@@ -356,8 +359,18 @@ async fn update_user(State(state): State<AppState>, caller: Caller, Path(usernam
         }
         None => None,
     };
+    let email = match b.email.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(e) => match e.parse::<lettre::Address>() {
+            Ok(_) => Some(Some(e.to_string())),
+            Err(_) => return Err(ApiError::invalid(vec![FieldError::new("email", format!("'{e}' is not an email address such as name@example.org"))])),
+        },
+    };
     let orgs: Option<Vec<String>> = b.organizations.map(|o| o.iter().map(|x| x.to_string()).collect());
-    let u = state.store().update_user(&a, &username.to_lowercase(), b.disabled, b.roles.as_deref(), orgs.as_deref(), hash.as_deref()).await?;
+    let username = username.to_lowercase();
+    let email = email.as_ref().map(|e| e.as_deref());
+    let u = state.store().update_user(&a, &username, b.disabled, b.roles.as_deref(), orgs.as_deref(), hash.as_deref(), email).await?;
     Ok(Json(u))
 }
 

@@ -20,6 +20,7 @@ pub mod openapi;
 pub mod pages;
 pub mod research;
 pub mod notify;
+pub mod sessions;
 pub mod teams;
 mod session_pages;
 pub mod ui;
@@ -147,6 +148,7 @@ pub fn router(state: AppState) -> Router {
                 .merge(coproduction::pages::routes())
                 .merge(coproduction::cycle_pages::routes())
                 .merge(notify::pages::routes())
+                .merge(sessions::page_routes())
                 .layer(axum::middleware::from_fn_with_state(state.clone(), ui::error_pages)),
         )
         .merge(api_v1::routes())
@@ -160,6 +162,7 @@ pub fn router(state: AppState) -> Router {
         .merge(coproduction::records::routes())
         .merge(fhir_api::routes())
         .merge(notify::api::routes())
+        .merge(sessions::api_routes())
         .route("/api/openapi.json", get(openapi::document))
         .route("/health", get(|| async { "ok" }))
         .layer(RequestBodyLimitLayer::new(1024 * 1024));

@@ -47,6 +47,7 @@ impl Modify for Bearer {
         crate::research::api::list_extracts, crate::research::api::create_extract,
         crate::teams::set_team, crate::teams::list_teams,
         crate::notify::api::list_outbox, crate::notify::api::resend, crate::notify::api::get_preferences, crate::notify::api::set_preferences,
+        crate::sessions::book,
         crate::coproduction::places::import_places, crate::coproduction::places::list_places, crate::coproduction::places::place_levels,
         crate::coproduction::places::get_place, crate::coproduction::places::assign_place, crate::coproduction::places::unassign_place,
         crate::coproduction::records::community_code_lists, crate::coproduction::records::list_place_records,

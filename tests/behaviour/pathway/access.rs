@@ -243,7 +243,7 @@ async fn tokens_scopes_revocation_disabling_and_throttling(db: TestDb) {
 
 async fn a_session_cookie_needs_the_csrf_token_to_change_anything(db: TestDb) {
     let w = World::new(db).await;
-    let http = reqwest::Client::new();
+    let http = crate::support::http().build().unwrap();
     let secret = w.lw.token.clone().unwrap();
     let cookie = format!("{}={secret}", linkwork_web::auth::SESSION_COOKIE);
     let r = http.get(format!("{}/api/v1/episodes", w.lw.base)).header("cookie", &cookie).send().await.unwrap();
@@ -265,7 +265,7 @@ async fn a_session_cookie_needs_the_csrf_token_to_change_anything(db: TestDb) {
 
 async fn signing_in_and_out_with_the_forms(db: TestDb) {
     let w = World::new(db).await;
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let http = crate::support::http().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let base = &w.lw.base;
     let page = http.get(format!("{base}/login")).send().await.unwrap();
     assert_eq!(page.status(), 200);

@@ -94,7 +94,7 @@ impl Ehr {
 async fn ehr(w: &World, who: &super::Client, scopes: &[&str]) -> Ehr {
     let t = who.post("/api/v1/tokens", json!({ "name": "GP practice system", "scopes": scopes })).await;
     assert_eq!(t.status, 201, "{:#}", t.body);
-    Ehr { base: w.gp.base.clone(), token: s(&t.body["token"]).to_string(), http: reqwest::Client::new() }
+    Ehr { base: w.gp.base.clone(), token: s(&t.body["token"]).to_string(), http: crate::support::http().build().unwrap() }
 }
 
 fn location(resp: &Value, kind: &str) -> String {
@@ -303,7 +303,7 @@ async fn a_person_is_never_merged_on_a_name_and_only_the_referrer_reads_it_back(
     let other_user = w.admin.ok("/api/v1/users", json!({ "username": "hospital", "display_name": "Hospital system", "password": "another long password", "roles": ["referrer"] })).await;
     let _ = other_user;
     let other = {
-        let c = super::Client { base: w.gp.base.clone(), token: None, user_id: String::new(), http: reqwest::Client::new() };
+        let c = super::Client { base: w.gp.base.clone(), token: None, user_id: String::new(), http: crate::support::http().build().unwrap() };
         let t = c.post("/api/v1/auth/token", json!({ "username": "hospital", "password": "another long password" })).await;
         let c = super::Client { token: Some(s(&t.body["token"]).to_string()), ..c };
         ehr(&w, &c, &["fhir"]).await
@@ -336,14 +336,18 @@ async fn a_person_is_never_merged_on_a_name_and_only_the_referrer_reads_it_back(
 /// The whole loop with a rest-hook subscription instead of polling: the EHR subscribes, is told
 /// by id of each change to its Task (accepted, in-progress, completed) and reads the Task it is
 /// pointed at; a subscriber that keeps failing puts the subscription in error, and an
-/// administrator's resend brings it back.
+/// administrator's resend brings it back. The EHR's endpoint is HTTPS with a certificate from
+/// the deployment's own CA (`notifications.ca_file`).
 async fn a_subscriber_is_told_of_each_change_and_a_failed_delivery_is_resent(db: TestDb) {
-    use super::notifications::{eventually, fast, Sink};
+    use super::notifications::{eventually, fast, PrivateCa, Sink};
+    let ca = PrivateCa::new();
     let mut notify = fast(None, None);
+    notify.ca_file = Some(ca.ca.clone());
     notify.retry = linkwork_domain::notify::RetryPolicy { max_attempts: 2, backoff_seconds: 1, max_backoff_seconds: 1 };
     let w = World::with_config(db, linkwork_web::WebConfig { notify, ..linkwork_web::WebConfig::default() }).await;
     let e = ehr(&w, &w.gp, &["fhir"]).await;
-    let hook = Sink::start("/fhir-hooks/linkwork");
+    let hook = Sink::start_tls("/fhir-hooks/linkwork", &ca);
+    assert!(hook.url.starts_with("https://"));
     let topic = "http://linkwork.example/fhir/SubscriptionTopic/task-changed";
     let ask = |filter: &str, endpoint: &str| {
         json!({
@@ -357,10 +361,34 @@ async fn a_subscriber_is_told_of_each_change_and_a_failed_delivery_is_resent(db:
     let refused = e.call(Method::POST, "/fhir/Subscription", Some(ask("Task?colour=blue", "mailto:x")), None).await;
     assert_eq!(refused.status, 422);
     assert_eq!(issues_at(&refused.body), ["Subscription.criteria.extension[0].valueString", "Subscription.channel.endpoint"], "{:#}", refused.body);
-    let made = e.call(Method::POST, "/fhir/Subscription", Some(ask("Task?requester=PractitionerRole/SDOHCC-PractitionerRoleDrJanWaterExample", &hook.url)), None).await;
-    assert_eq!((made.status, s(&made.body["status"])), (201, "active"), "{:#}", made.body);
+    let heartbeat = |every: i64| json!([{ "url": "http://hl7.org/fhir/uv/subscriptions-backport/StructureDefinition/backport-heartbeat-period", "valueUnsignedInt": every }]);
+    let mut too_often = ask("Task?status=accepted", &hook.url);
+    too_often["channel"]["extension"] = heartbeat(5);
+    let refused_beat = e.call(Method::POST, "/fhir/Subscription", Some(too_often), None).await;
+    assert_eq!((refused_beat.status, issues_at(&refused_beat.body)), (422, vec!["Subscription.channel.extension[0].valueUnsignedInt".to_string()]), "{:#}", refused_beat.body);
+    let mut asked = ask("Task?requester=PractitionerRole/SDOHCC-PractitionerRoleDrJanWaterExample", &hook.url);
+    asked["channel"]["extension"] = heartbeat(600);
+    let made = e.call(Method::POST, "/fhir/Subscription", Some(asked), None).await;
+    // Requested until the endpoint takes the handshake, then active.
+    assert_eq!((made.status, s(&made.body["status"])), (201, "requested"), "{:#}", made.body);
     assert!(made.body["channel"].get("header").is_none(), "the subscriber's secrets are not sent back");
+    assert_eq!(made.body["channel"]["extension"][0]["valueUnsignedInt"], json!(600), "the heartbeat period is kept");
     let sub_id = s(&made.body["id"]).to_string();
+    eventually("the handshake arrives", || async { hook.bodies().len() == 1 }).await;
+    let hand = hook.bodies()[0].clone();
+    let kind = |b: &Value| b["entry"][0]["resource"]["parameter"].as_array().unwrap().iter().find(|p| p["name"] == "type").map(|p| s(&p["valueCode"]).to_string()).unwrap_or_default();
+    assert_eq!((kind(&hand), hand["entry"].as_array().unwrap().len()), ("handshake".to_string(), 1), "{hand:#}");
+    eventually("the subscription is active", || async { s(&e.get(&format!("/fhir/Subscription/{sub_id}")).await["status"]) == "active" }).await;
+    // Quiet for longer than its period, it is sent a heartbeat (once, however often the worker looks).
+    let later = chrono::Utc::now() + chrono::Duration::seconds(601);
+    linkwork_web::notify::worker::schedule(&w.app.state, later).await.unwrap();
+    linkwork_web::notify::worker::schedule(&w.app.state, later).await.unwrap();
+    eventually("the heartbeat arrives", || async { hook.bodies().len() == 2 }).await;
+    let beat = hook.bodies()[1].clone();
+    assert_eq!(kind(&beat), "heartbeat", "{beat:#}");
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(hook.bodies().len(), 2, "one heartbeat for the period");
+    hook.got.lock().unwrap().clear();
     // Another system neither sees nor ends it.
     let other = ehr(&w, &w.lw, &["fhir"]).await;
     assert_eq!(other.call(Method::GET, &format!("/fhir/Subscription/{sub_id}"), None, None).await.status, 404);
@@ -416,7 +444,7 @@ async fn a_subscriber_is_told_of_each_change_and_a_failed_delivery_is_resent(db:
     assert_eq!((off.status, s(&off.body["status"])), (200, "off"));
     let cap = e.get("/fhir/metadata").await;
     assert!(cap["rest"][0]["resource"].as_array().unwrap().iter().any(|r| r["type"] == "Subscription"), "the CapabilityStatement says so");
-    super::observatory::validated_as_fhir(&[&n, &made.body, &sub, &st, &cap, &refused.body]);
+    super::observatory::validated_as_fhir(&[&n, &hand, &beat, &made.body, &sub, &st, &cap, &refused.body]);
 }
 
 /// The issue's "done when": a script acting as an EHR (scripts/ehr-demo.py, standard library
@@ -433,7 +461,7 @@ async fn a_script_acting_as_an_ehr_follows_a_referral_to_completion(db: TestDb) 
     .unwrap();
     let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{said}");
-    for step in ["told of Task/", "read it: accepted", "read it: in-progress", "read it: completed", "What was done (Procedure/", "Message back (accepted)", "Message back (closed)", "followed to completion"] {
+    for step in ["The handshake arrived; the subscription is active", "told of Task/", "read it: accepted", "read it: in-progress", "read it: completed", "What was done (Procedure/", "Message back (accepted)", "Message back (closed)", "followed to completion"] {
         assert!(said.contains(step), "'{step}' missing from:\n{said}");
     }
 }

@@ -256,7 +256,7 @@ async fn what_is_wrong_is_refused_whole_with_where(db: TestDb) {
 }
 
 /// A browser's view of the pages: a signed-in session's cookie and its CSRF token.
-struct Session {
+pub(crate) struct Session {
     base: String,
     cookie: String,
     csrf: String,
@@ -264,9 +264,9 @@ struct Session {
 }
 
 impl Session {
-    async fn of(w: &World, username: &str) -> Session {
+    pub(crate) async fn of(w: &World, username: &str) -> Session {
         let s = linkwork_web::auth::sign_in(&w.app.state, username, PASSWORD, "session", "page test").await.unwrap_or_else(|_| panic!("{username} signs in"));
-        Session { base: w.app.url(""), cookie: format!("linkwork_session={}", s.secret), csrf: s.credential.csrf.unwrap_or_default(), http: reqwest::Client::new() }
+        Session { base: w.app.url(""), cookie: format!("linkwork_session={}", s.secret), csrf: s.credential.csrf.unwrap_or_default(), http: crate::support::http().build().unwrap() }
     }
 
     async fn answer(rb: reqwest::RequestBuilder) -> (u16, String, String) {
@@ -275,11 +275,11 @@ impl Session {
         (status, url, r.text().await.unwrap())
     }
 
-    async fn get(&self, path: &str) -> (u16, String, String) {
+    pub(crate) async fn get(&self, path: &str) -> (u16, String, String) {
         Self::answer(self.http.get(format!("{}{path}", self.base)).header("cookie", &self.cookie)).await
     }
 
-    async fn form(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
+    pub(crate) async fn form(&self, path: &str, fields: &[(&str, &str)]) -> (u16, String, String) {
         let enc = |v: &str| v.bytes().map(|b| if b.is_ascii_alphanumeric() || b"-_.".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") }).collect::<String>();
         let mut body = format!("csrf={}", enc(&self.csrf));
         for (k, v) in fields {

@@ -125,7 +125,7 @@ impl World {
         let f = fixtures::directory();
         app.store().write_batch(&f.batch).await.unwrap();
         let base = format!("http://{}", app.addr);
-        let http = reqwest::Client::new();
+        let http = crate::support::http().build().unwrap();
         let mut clients = vec![];
         for (username, role, orgs) in [
             ("admin", Role::Admin, vec![]),

@@ -37,9 +37,23 @@ pub(crate) struct Smtp {
 
 impl Smtp {
     pub fn start(port: u16) -> Smtp {
+        Smtp::spawn(port, None)
+    }
+
+    /// A server that requires STARTTLS (aiosmtpd refuses MAIL before it) with `ca`'s certificate.
+    pub fn start_tls(port: u16, ca: &PrivateCa) -> Smtp {
+        Smtp::spawn(port, Some(ca))
+    }
+
+    fn spawn(port: u16, tls: Option<&PrivateCa>) -> Smtp {
         let dir = tempfile::tempdir().unwrap();
-        let child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-u", "-l", &format!("127.0.0.1:{port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+        let mut cmd = Command::new("python3");
+        cmd.args(["-m", "aiosmtpd", "-n", "-u", "-l", &format!("127.0.0.1:{port}")]);
+        if let Some(ca) = tls {
+            cmd.arg("--tlscert").arg(&ca.cert).arg("--tlskey").arg(&ca.key);
+        }
+        let child = cmd
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
             .arg(dir.path().join("mail"))
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -155,20 +169,34 @@ pub(crate) struct Sink {
 
 impl Sink {
     pub fn start(path: &str) -> Sink {
+        Sink::listen(path, None)
+    }
+
+    /// The same over HTTPS, with `ca`'s certificate for localhost.
+    pub fn start_tls(path: &str, ca: &PrivateCa) -> Sink {
+        Sink::listen(path, Some(ca.server.clone()))
+    }
+
+    fn listen(path: &str, tls: Option<Arc<rustls::ServerConfig>>) -> Sink {
         let l = StdListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}{path}", l.local_addr().unwrap());
+        let port = l.local_addr().unwrap().port();
+        let url = if tls.is_some() { format!("https://localhost:{port}{path}") } else { format!("http://127.0.0.1:{port}{path}") };
         let sink = Sink { url, got: Default::default(), failing: Default::default() };
         let s2 = sink.clone();
         std::thread::spawn(move || {
             for stream in l.incoming().flatten() {
                 let s3 = s2.clone();
-                std::thread::spawn(move || s3.answer(stream));
+                let tls = tls.clone();
+                std::thread::spawn(move || match tls {
+                    Some(cfg) => s3.answer(rustls::StreamOwned::new(rustls::ServerConnection::new(cfg).unwrap(), stream)),
+                    None => s3.answer(stream),
+                });
             }
         });
         sink
     }
 
-    fn answer(&self, mut stream: std::net::TcpStream) {
+    fn answer(&self, mut stream: impl Read + Write) {
         let mut buf = vec![];
         let mut chunk = [0u8; 4096];
         loop {
@@ -195,6 +223,41 @@ impl Sink {
 
     pub fn bodies(&self) -> Vec<Value> {
         self.got.lock().unwrap().iter().map(|(_, b)| b.clone()).collect()
+    }
+}
+
+/// A certificate authority of the test's own and a certificate it issued for localhost, as PEM
+/// files (for aiosmtpd and `notifications.ca_file`) and as a TLS server configuration.
+pub(crate) struct PrivateCa {
+    _dir: tempfile::TempDir,
+    pub ca: std::path::PathBuf,
+    pub cert: std::path::PathBuf,
+    pub key: std::path::PathBuf,
+    pub server: Arc<rustls::ServerConfig>,
+}
+
+impl PrivateCa {
+    pub fn new() -> PrivateCa {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+        let ca_key = KeyPair::generate().unwrap();
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.distinguished_name.push(DnType::CommonName, "Linkwork test CA");
+        p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+        let ca = p.self_signed(&ca_key).unwrap();
+        let key = KeyPair::generate().unwrap();
+        let mut lp = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        lp.distinguished_name.push(DnType::CommonName, "localhost");
+        let leaf = lp.signed_by(&key, &ca, &ca_key).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let (ca_path, cert, key_path) = (dir.path().join("ca.pem"), dir.path().join("cert.pem"), dir.path().join("key.pem"));
+        std::fs::write(&ca_path, ca.pem()).unwrap();
+        std::fs::write(&cert, leaf.pem()).unwrap();
+        std::fs::write(&key_path, key.serialize_pem()).unwrap();
+        let der = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap();
+        let server = rustls::ServerConfig::builder().with_no_client_auth().with_single_cert(vec![leaf.der().clone()], der).unwrap();
+        PrivateCa { _dir: dir, ca: ca_path, cert, key: key_path, server: Arc::new(server) }
     }
 }
 
@@ -244,7 +307,13 @@ async fn outbox(w: &World) -> Vec<Value> {
 async fn emails_wait_for_the_mail_server_and_arrive_once_naming_nobody(db: TestDb) {
     let port = free_port();
     let w = World::with_config(db, WebConfig { notify: fast(Some(port), None), ..WebConfig::default() }).await;
-    let gp = with_email(&w, "drjones", Role::Referrer, "dr.jones@practice.test", vec![]).await;
+    let gp = with_email(&w, "drjones", Role::Referrer, "old.address@practice.test", vec![]).await;
+    // The practice's address changed: an administrator sets the new one, checked.
+    let wrong = w.admin.call(reqwest::Method::PATCH, "/api/v1/users/drjones", Some(json!({ "email": "dr.jones at practice" })), None).await;
+    assert_eq!((wrong.status, s(&wrong.body["errors"][0]["field"])), (422, "email"), "{:#}", wrong.body);
+    assert_eq!(gp.call(reqwest::Method::PATCH, "/api/v1/users/drjones", Some(json!({ "email": "me@elsewhere.test" })), None).await.status, 403, "only administrators");
+    let moved = w.admin.call(reqwest::Method::PATCH, "/api/v1/users/drjones", Some(json!({ "email": "dr.jones@practice.test" })), None).await;
+    assert_eq!((moved.status, s(&moved.body["email"])), (200, "dr.jones@practice.test"), "{:#}", moved.body);
     let org = with_email(&w, "walkers", Role::Provider, "hello@walkers.test", vec![w.f.org.clone()]).await;
     // The organisation's coordinator wants her emails in Spanish.
     let saved = org.call(reqwest::Method::PUT, "/api/v1/me/notifications", Some(json!({ "language": "es", "message_back": true, "new_referral": true, "digest": true })), None).await;
@@ -288,7 +357,8 @@ async fn emails_wait_for_the_mail_server_and_arrive_once_naming_nobody(db: TestD
         assert!(!m.text.contains("Winifred") && !m.text.contains("Oyelaran") && !m.header("subject").contains("Winifred"), "no name in an email: {m:#?}");
         assert!(ids.iter().any(|id| m.header("message-id").contains(id.as_str())), "the Message-ID is the outbox id: {m:#?}");
     }
-    let back = mail.iter().find(|m| m.header("to").contains("dr.jones@practice.test")).expect("the referrer's email");
+    let back = mail.iter().find(|m| m.header("to").contains("dr.jones@practice.test")).expect("the referrer's email, at the address set last");
+    assert!(!mail.iter().any(|m| m.header("to").contains("old.address")), "nothing to the old address");
     assert!(back.header("subject").contains("News of the referral you sent on"), "{back:#?}");
     assert!(back.text.contains("accepted the referral") && back.text.contains("871731000000106") && back.text.contains("/referrals"), "{back:#?}");
     let new = mail.iter().find(|m| m.header("to").contains("hello@walkers.test")).expect("the organisation's email");
@@ -450,4 +520,142 @@ async fn the_outbox_survives_a_kill_9_with_nothing_lost_or_sent_twice(db: TestDb
     store.close().await;
 }
 
-on_both_databases!(emails_wait_for_the_mail_server_and_arrive_once_naming_nobody, reminders_and_digests_go_once_each_day, the_outbox_survives_a_kill_9_with_nothing_lost_or_sent_twice);
+/// A deployment whose mail server and text gateway have certificates from its own CA: without
+/// `ca_file` the certificate is refused and the reason says so; with it the email goes by
+/// STARTTLS (the server refuses mail before it) and the text by HTTPS, once each.
+async fn mail_and_texts_go_over_tls_to_servers_a_private_ca_vouches_for(db: TestDb) {
+    use linkwork_web::notify::transport::{ExtraRoots, RestHook};
+    let ca = PrivateCa::new();
+    let port = free_port();
+    let smtp = Smtp::start_tls(port, &ca);
+    let gateway = Sink::start_tls("/sms", &ca);
+
+    // The system's roots alone do not trust it, and the administrator is told why.
+    let timeout = Duration::from_secs(5);
+    let untrusted = RestHook::new(timeout, &ExtraRoots::default()).unwrap().send(&gateway.url, &[], &json!({})).await.unwrap_err();
+    assert!(untrusted.contains("could not be reached") && untrusted.to_ascii_lowercase().contains("certificate"), "{untrusted}");
+    let roots = ExtraRoots::read(&ca.ca).unwrap();
+    RestHook::new(timeout, &roots).unwrap().send(&gateway.url, &[], &json!({ "resourceType": "Bundle" })).await.unwrap();
+    assert_eq!(gateway.bodies().len(), 1, "trusted through the CA");
+    let not_pem = ca.key.parent().unwrap().join("nothing.pem");
+    std::fs::write(&not_pem, "hello").unwrap();
+    assert!(ExtraRoots::read(&not_pem).unwrap_err().contains("holds no certificate"));
+
+    let mut settings = fast(Some(port), Some(&gateway));
+    settings.ca_file = Some(ca.ca.clone());
+    if let Some(e) = settings.email.as_mut() {
+        e.host = "localhost".into();
+        e.security = Security::Starttls;
+    }
+    settings.check().unwrap();
+    let w = World::with_config(db, WebConfig { notify: settings, ..WebConfig::default() }).await;
+    let gp = with_email(&w, "drtls", Role::Referrer, "dr.tls@practice.test", vec![]).await;
+    let ep = gp
+        .ok(
+            "/api/v1/referrals",
+            json!({
+                "person": { "given_name": "Teodora", "family_name": "Lin", "birth_date": "1948-04-05", "phone": "+44 7700 900456", "preferred_contact": "text_message" },
+                "referral": { "source": "gp", "reasons": ["social_connection"], "urgency": "routine", "details": "Would like company." },
+                "consent_to_support": true, "consent_method": "verbal"
+            }),
+        )
+        .await;
+    let eid = s(&ep["id"]).to_string();
+    w.to_assessed(&eid).await;
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive().to_string();
+    w.lw.ok(&format!("/api/v1/episodes/{eid}/follow-ups"), json!({ "due_on": tomorrow, "purpose": "First call" })).await;
+    let at_eight = chrono::Utc::now().date_naive().and_hms_opt(8, 0, 0).unwrap().and_utc();
+    linkwork_web::notify::worker::schedule(&w.app.state, at_eight).await.unwrap();
+
+    eventually("the email and the text are sent", || async {
+        let o = outbox(&w).await;
+        o.iter().any(|m| m["channel"] == "email") && o.iter().any(|m| m["channel"] == "text") && o.iter().all(|m| m["status"] == "sent")
+    })
+    .await;
+    let mail = smtp.messages();
+    assert_eq!(mail.len(), 1, "{mail:#?}");
+    assert!(mail[0].header("to").contains("dr.tls@practice.test"));
+    let texts: Vec<Value> = gateway.bodies().into_iter().filter(|b| b.get("to").is_some()).collect();
+    assert_eq!(texts.len(), 1, "{texts:#?}");
+    assert_eq!(s(&texts[0]["to"]), "+447700900456");
+}
+
+/// The organisation books the first session (on the API or its page); the person, who asked for
+/// texts, is reminded of it the day before, once, with the service and the time; a booking in
+/// the past, a time that is not one, another organisation or a referral not yet accepted are
+/// refused, each saying why.
+async fn a_first_session_the_organisation_books_is_reminded_once(db: TestDb) {
+    let gateway = Sink::start("/sms");
+    let w = World::with_config(db, WebConfig { notify: fast(None, Some(&gateway)), ..WebConfig::default() }).await;
+    let ep = w
+        .gp
+        .ok(
+            "/api/v1/referrals",
+            json!({
+                "person": { "given_name": "Bounmy", "family_name": "Phommasak", "birth_date": "1957-09-09", "phone": "+44 7700 900789", "preferred_contact": "text_message", "language": "lo" },
+                "referral": { "source": "gp", "reasons": ["exercise"], "urgency": "routine", "details": "Would like to walk." },
+                "consent_to_support": true, "consent_method": "verbal"
+            }),
+        )
+        .await;
+    let (eid, pid) = (s(&ep["id"]).to_string(), s(&ep["person_id"]).to_string());
+    w.to_assessed(&eid).await;
+    w.share_with(&pid, &w.f.org).await;
+    let onward = w.lw.ok(&format!("/api/v1/episodes/{eid}/onward-referrals"), json!({ "service_id": w.f.walking })).await;
+    let oid = s(&onward["id"]).to_string();
+    let path = format!("/api/v1/onward-referrals/{oid}/first-session");
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(1)).date_naive().to_string();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1)).date_naive().to_string();
+
+    let early = w.provider.call(reqwest::Method::PUT, &path, Some(json!({ "on": tomorrow })), None).await;
+    assert_eq!(early.status, 409, "not accepted yet: {:#}", early.body);
+    w.provider.ok(&format!("/api/v1/onward-referrals/{oid}/status"), json!({ "status": "accepted" })).await;
+    let bad = w.provider.call(reqwest::Method::PUT, &path, Some(json!({ "on": yesterday, "time": "2pm" })), None).await;
+    assert_eq!(bad.status, 422, "{:#}", bad.body);
+    let fields: Vec<&str> = bad.body["errors"].as_array().unwrap().iter().map(|e| s(&e["field"])).collect();
+    assert_eq!(fields, ["on", "time"], "{:#}", bad.body);
+    assert_eq!(w.provider2.call(reqwest::Method::PUT, &path, Some(json!({ "on": tomorrow })), None).await.status, 404, "another organisation's referral");
+    let stale = w.provider.call(reqwest::Method::PUT, &path, Some(json!({ "on": tomorrow })), Some("\"1\"")).await;
+    assert_eq!(stale.status, 412, "a booking on an old version: {:#}", stale.body);
+    let booked = w.provider.call(reqwest::Method::PUT, &path, Some(json!({ "on": tomorrow, "time": "14:30" })), None).await;
+    assert_eq!(booked.status, 200, "{:#}", booked.body);
+    assert_eq!((s(&booked.body["first_session_on"]), s(&booked.body["first_session_time"])), (tomorrow.as_str(), "14:30"));
+    let seen = w.lw.read(&format!("/api/v1/onward-referrals/{oid}")).await;
+    assert_eq!(s(&seen["first_session_on"]), tomorrow, "the link worker sees the booking");
+
+    // The organisation's page shows it and books through a form (no JavaScript).
+    let page = super::identification::Session::of(&w, "provider").await;
+    let (status, _, html) = page.get(&format!("/inbox/{oid}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("id=\"first-session\"") && html.contains("14:30"), "the booking is shown");
+    let v = booked.body["version"].to_string();
+    let (status, _, html) = page.form(&format!("/inbox/{oid}/first-session"), &[("version", v.as_str()), ("on", "not a day"), ("time", "")]).await;
+    assert_eq!(status, 422);
+    assert!(html.contains("first_session-on-error"), "the error is at the field");
+
+    let at_eight = chrono::Utc::now().date_naive().and_hms_opt(8, 0, 0).unwrap().and_utc();
+    let st = &w.app.state;
+    assert_eq!(linkwork_web::notify::worker::schedule(st, at_eight).await.unwrap(), 1, "the first session's reminder");
+    assert_eq!(linkwork_web::notify::worker::schedule(st, at_eight + chrono::Duration::hours(2)).await.unwrap(), 0, "once");
+    eventually("the reminder is sent", || async { gateway.bodies().len() == 1 }).await;
+    let text = s(&gateway.bodies()[0]["message"]).to_string();
+    assert_eq!(s(&gateway.bodies()[0]["to"]), "+447700900789");
+    assert!(text.starts_with("ການແຈ້ງເຕືອນຈາກ Linkwork") && text.contains("14:30"), "in Lao with the time: {text}");
+    assert!(!text.contains("Bounmy") && !text.contains("Phommasak"), "{text}");
+
+    // Withdrawn, nothing more is queued; the change is audited.
+    let version = w.provider.get(&format!("/api/v1/onward-referrals/{oid}")).await.body["version"].as_i64().unwrap();
+    let off = w.provider.call(reqwest::Method::PUT, &path, Some(json!({ "on": null })), Some(&format!("\"{version}\""))).await;
+    assert_eq!(off.status, 200, "{:#}", off.body);
+    assert!(off.body.get("first_session_on").is_none());
+    let audit = w.admin.read("/api/v1/audit?entity=first_session").await;
+    assert_eq!(audit["contents"].as_array().unwrap().len(), 2, "both changes are audited: {audit:#}");
+}
+
+on_both_databases!(
+    a_first_session_the_organisation_books_is_reminded_once,
+    emails_wait_for_the_mail_server_and_arrive_once_naming_nobody,
+    reminders_and_digests_go_once_each_day,
+    the_outbox_survives_a_kill_9_with_nothing_lost_or_sent_twice,
+    mail_and_texts_go_over_tls_to_servers_a_private_ca_vouches_for
+);

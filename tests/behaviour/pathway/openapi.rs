@@ -87,6 +87,7 @@ const ROUTES: &[(&str, &[&str])] = &[
     ("/api/v1/practices/{org}/worklist", &["get"]),
     ("/api/v1/practices/{org}/worklist/{entry}/dismiss", &["post"]),
     ("/api/v1/practices/{org}/worklist/{entry}/refer", &["post"]),
+    ("/api/v1/onward-referrals/{id}/first-session", &["put"]),
     ("/api/v1/outbox", &["get"]),
     ("/api/v1/outbox/{id}/resend", &["post"]),
     ("/api/v1/me/notifications", &["get", "put"]),

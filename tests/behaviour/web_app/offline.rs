@@ -312,7 +312,7 @@ async fn a_facilitator_works_offline_and_everything_reaches_the_server_once(db: 
     let body: String = url::form_urlencoded::Serializer::new(String::new())
         .extend_pairs(meeting_item["fields"].as_array().unwrap().iter().map(|f| (s(&f[0]).to_string(), s(&f[1]).to_string())))
         .finish();
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let http = crate::support::http().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let replay = http
         .post(format!("{direct}{}", s(&meeting_item["action"])))
         .header("cookie", cookies.join("; "))

@@ -30,7 +30,7 @@ const READS: &[&str] = &[
     "load_practice", "run_identification", "worklist", "ident_entry", "dismiss_entry",
     // The delivery worker claims and marks messages every few seconds: none of it is a fact.
     "outbox_claim", "outbox_sent", "outbox_failed", "outbox_queue_digests", "outbox_queue_reminders", "outbox_enqueue", "list_outbox", "replay_outbox",
-    "set_preferences", "create_subscription", "end_subscription",
+    "set_preferences", "create_subscription", "end_subscription", "subscription_heartbeats",
 ];
 
 fn changed(store: &Store, op: &str) {
@@ -142,8 +142,9 @@ impl Store {
         roles: Option<&[Role]>,
         orgs: Option<&[String]>,
         password_hash: Option<&str>,
+        email: Option<Option<&str>>,
     ) -> PResult<User> {
-        tx!(self, update_user(a, username, disabled, roles, orgs, password_hash))
+        tx!(self, update_user(a, username, disabled, roles, orgs, password_hash, email))
     }
     pub async fn create_credential(&self, a: &Actor, n: &NewCredential<'_>) -> PResult<Credential> {
         tx!(self, create_credential(a, n))
@@ -380,4 +381,5 @@ mod places;
 mod community;
 mod fhir;
 mod outbox;
+mod sessions;
 pub mod identification;

@@ -58,6 +58,7 @@ mod sq {
     include!("fhir_onward_ops.rs");
     include!("identification_ops.rs");
     include!("outbox_ops.rs");
+    include!("sessions_ops.rs");
 }
 
 /// The PostgreSQL copy of the operations.
@@ -76,6 +77,7 @@ mod pg {
     include!("fhir_onward_ops.rs");
     include!("identification_ops.rs");
     include!("outbox_ops.rs");
+    include!("sessions_ops.rs");
 }
 
 /// Why a pathway operation did not happen, in terms the web layer maps to problem details.

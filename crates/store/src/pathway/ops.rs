@@ -267,9 +267,13 @@ pub(super) async fn update_user(
     roles: Option<&[linkwork_domain::pathway::Role]>,
     orgs: Option<&[String]>,
     password_hash: Option<&str>,
+    email: Option<Option<&str>>,
 ) -> PResult<User> {
     let u = user_by(c, true, username).await?.ok_or_else(|| PathwayError::NotFound(format!("user '{username}'")))?;
     let t = now();
+    if let Some(e) = email {
+        sqlx::query("UPDATE app_user SET email = $1, updated_at = $2, version = version + 1 WHERE id = $3").bind(e).bind(&t).bind(&u.id).execute(&mut *c).await?;
+    }
     if let Some(d) = disabled {
         sqlx::query("UPDATE app_user SET disabled = $1, updated_at = $2, version = version + 1 WHERE id = $3").bind(d).bind(&t).bind(&u.id).execute(&mut *c).await?;
         if d {
@@ -822,6 +826,8 @@ async fn onward_from(c: &mut Conn, r: &DbRow) -> PResult<OnwardReferral> {
         status_reason: r.try_get("status_reason")?,
         message: r.try_get("message")?,
         capacity_warning: r.try_get("capacity_warning")?,
+        first_session_on: r.try_get("first_session_on")?,
+        first_session_time: r.try_get("first_session_time")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
         version: r.try_get("version")?,
@@ -1338,6 +1344,8 @@ fn shared_from(r: &DbRow) -> PResult<SharedReferral> {
         interpreter_needed: details.interpreter_needed,
         reasons: referral.reasons,
         message: r.try_get("message")?,
+        first_session_on: r.try_get("first_session_on")?,
+        first_session_time: r.try_get("first_session_time")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
         attendance: vec![],

@@ -189,27 +189,26 @@ pub(super) async fn outbox_queue_reminders(c: &mut Conn, day: &str) -> PResult<i
     let mut queued = 0;
     for (fu, person, details) in rows {
         let d: PersonDetails = serde_json::from_str(&details)?;
-        // Contact by email or text only when the person chose it and agreed to the service's support.
-        if !has_consent(c, &person, ConsentPurpose::Support, None).await? {
-            continue;
-        }
+        let Some((channel, address)) = reminder_address(c, &person, &d).await? else { continue };
         let language = d.language.clone().unwrap_or_else(|| "en".into());
-        let (channel, address) = match d.preferred_contact {
-            Some(ContactMethod::Email) => match d.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-                Some(e) => (Channel::Email, e.to_string()),
-                None => continue,
-            },
-            Some(ContactMethod::TextMessage) => match d.phone.as_deref().and_then(linkwork_domain::notify::e164) {
-                Some(p) => (Channel::Text, p),
-                None => continue,
-            },
-            _ => continue,
-        };
         let payload = serde_json::json!({ "follow_up_id": fu, "day": day });
         let o = Outgoing { channel, purpose: Purpose::Reminder, address, language, payload, user_id: None, person_id: Some(person), subscription_id: None, dedupe_key: Some(format!("reminder:{fu}")) };
         queued += i64::from(outbox_enqueue(c, &o).await?);
     }
-    Ok(queued)
+    Ok(queued + first_session_reminders(c, day).await?)
+}
+
+/// Where a reminder to the person goes: by email or text only when they chose it and agreed to
+/// the service's support.
+async fn reminder_address(c: &mut Conn, person: &str, d: &PersonDetails) -> PResult<Option<(Channel, String)>> {
+    if !has_consent(c, person, ConsentPurpose::Support, None).await? {
+        return Ok(None);
+    }
+    Ok(match d.preferred_contact {
+        Some(ContactMethod::Email) => d.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).map(|e| (Channel::Email, e.to_string())),
+        Some(ContactMethod::TextMessage) => d.phone.as_deref().and_then(linkwork_domain::notify::e164).map(|p| (Channel::Text, p)),
+        _ => None,
+    })
 }
 
 /// Claims up to `limit` messages that are due (pending, or sending with a lapsed lease: a worker
@@ -237,6 +236,12 @@ pub(super) async fn outbox_claim(c: &mut Conn, limit: i64, lease_seconds: i64, c
 }
 
 pub(super) async fn outbox_sent(c: &mut Conn, id: &str) -> PResult<()> {
+    // The endpoint took a notification (the handshake first): a requested subscription is active.
+    sqlx::query("UPDATE fhir_subscription SET status = 'active', updated_at = $1 WHERE status = 'requested' AND id = (SELECT subscription_id FROM outbox_message WHERE id = $2 AND status = 'sending')")
+        .bind(now())
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
     sqlx::query("UPDATE outbox_message SET status = 'sent', sent_at = $1, lease_until = NULL, last_error = NULL WHERE id = $2 AND status = 'sending'")
         .bind(format_time(linkwork_domain::pathway::now()))
         .bind(id)
@@ -264,7 +269,7 @@ pub(super) async fn outbox_failed(c: &mut Conn, id: &str, error: &str, policy: &
         AfterFailure::GiveUp => {
             sqlx::query("UPDATE outbox_message SET status = 'failed', lease_until = NULL, last_error = $1 WHERE id = $2").bind(&error).bind(id).execute(&mut *c).await?;
             if let Some(s) = &m.subscription_id {
-                sqlx::query("UPDATE fhir_subscription SET status = 'error', updated_at = $1 WHERE id = $2 AND status = 'active'").bind(now()).bind(s).execute(&mut *c).await?;
+                sqlx::query("UPDATE fhir_subscription SET status = 'error', updated_at = $1 WHERE id = $2 AND status IN ('active', 'requested')").bind(now()).bind(s).execute(&mut *c).await?;
             }
             DeliveryStatus::Failed
         }
@@ -310,7 +315,7 @@ pub(super) async fn outbox_follow_up(c: &mut Conn, id: &str) -> PResult<Option<(
 // ---------------------------------------------------------------------------------------------
 // FHIR rest-hook subscriptions
 
-const SUBSCRIPTION_COLUMNS: &str = "id, client_id, status, topic, filter_criteria, endpoint, headers, body, events_since_start, created_at, updated_at";
+const SUBSCRIPTION_COLUMNS: &str = "id, client_id, status, topic, filter_criteria, endpoint, headers, body, events_since_start, heartbeat_seconds, created_at, updated_at";
 
 fn subscription_from(r: &DbRow) -> PResult<SubscriptionRecord> {
     let headers: String = r.try_get("headers")?;
@@ -325,17 +330,21 @@ fn subscription_from(r: &DbRow) -> PResult<SubscriptionRecord> {
         headers: serde_json::from_str(&headers)?,
         body: serde_json::from_str(&body)?,
         events_since_start: r.try_get("events_since_start")?,
+        heartbeat_seconds: r.try_get("heartbeat_seconds")?,
         created_at: r.try_get("created_at")?,
         updated_at: r.try_get("updated_at")?,
     })
 }
 
+/// A subscription is kept `requested` and a handshake queued to its endpoint: it becomes active
+/// when the endpoint takes the handshake, and is in error if it never does (the Backport's
+/// handshake). Only an active subscription is told of changes.
 pub(super) async fn create_subscription(c: &mut Conn, a: &Actor, client: &str, s: &NewSubscription) -> PResult<SubscriptionRecord> {
     let id = new_id();
     let at = now();
     sqlx::query(
-        "INSERT INTO fhir_subscription (id, client_id, status, topic, filter_criteria, endpoint, headers, body, events_since_start, created_at, updated_at) \
-         VALUES ($1, $2, 'active', $3, $4, $5, $6, $7, 0, $8, $8)",
+        "INSERT INTO fhir_subscription (id, client_id, status, topic, filter_criteria, endpoint, headers, body, events_since_start, heartbeat_seconds, created_at, updated_at) \
+         VALUES ($1, $2, 'requested', $3, $4, $5, $6, $7, 0, $8, $9, $9)",
     )
     .bind(&id)
     .bind(client)
@@ -344,11 +353,52 @@ pub(super) async fn create_subscription(c: &mut Conn, a: &Actor, client: &str, s
     .bind(&s.endpoint)
     .bind(to_json(&s.headers))
     .bind(s.body.to_string())
+    .bind(s.heartbeat_seconds)
     .bind(&at)
     .execute(&mut *c)
     .await?;
+    subscription_signal(c, client, &id, &s.endpoint, "handshake", format!("handshake:{id}")).await?;
     audit(c, a, "create", "fhir_subscription", Some(&id), None).await?;
     subscription_get(c, Some(client), &id).await
+}
+
+/// Queues a notification with no event (`handshake`, `heartbeat`) for a subscription.
+async fn subscription_signal(c: &mut Conn, client: &str, id: &str, endpoint: &str, kind: &str, key: String) -> PResult<bool> {
+    let o = Outgoing {
+        channel: Channel::RestHook,
+        purpose: Purpose::TaskNotification,
+        address: endpoint.to_string(),
+        language: "en".into(),
+        payload: serde_json::json!({ "type": kind }),
+        user_id: Some(client.to_string()),
+        person_id: None,
+        subscription_id: Some(id.to_string()),
+        dedupe_key: Some(key),
+    };
+    outbox_enqueue(c, &o).await
+}
+
+/// Queues a heartbeat for each active subscription with a heartbeat period that nothing was
+/// queued for in that long (once per period, whichever server looks first).
+pub(super) async fn subscription_heartbeats(c: &mut Conn, at: &str) -> PResult<i64> {
+    let subs: Vec<(String, String, String, i64, String)> = sqlx::query_as(
+        "SELECT id, client_id, endpoint, heartbeat_seconds, created_at FROM fhir_subscription WHERE status = 'active' AND heartbeat_seconds IS NOT NULL ORDER BY id",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    let now_t = linkwork_domain::pathway::parse_time(at).ok_or_else(|| crate::StoreError::Invalid(format!("a time: {at}")))?;
+    let mut queued = 0;
+    for (id, client, endpoint, period, created) in subs {
+        let last: Option<String> = sqlx::query_scalar("SELECT MAX(created_at) FROM outbox_message WHERE subscription_id = $1").bind(&id).fetch_one(&mut *c).await?;
+        let last = last.unwrap_or(created);
+        let Some(last_t) = linkwork_domain::pathway::parse_time(&last) else { continue };
+        if (now_t - last_t).num_seconds() < period {
+            continue;
+        }
+        let bucket = now_t.timestamp() / period.max(1);
+        queued += i64::from(subscription_signal(c, &client, &id, &endpoint, "heartbeat", format!("heartbeat:{id}:{bucket}")).await?);
+    }
+    Ok(queued)
 }
 
 async fn subscription_get(c: &mut Conn, client: Option<&str>, id: &str) -> PResult<SubscriptionRecord> {

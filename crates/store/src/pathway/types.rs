@@ -290,6 +290,12 @@ pub struct OnwardReferral {
     /// Set when the service had no capacity or a waiting list when the referral was made.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub capacity_warning: Option<String>,
+    /// The first session the organisation booked (YYYY-MM-DD), of which the person is reminded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_session_on: Option<String>,
+    /// Its time (HH:MM, local), if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_session_time: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub events: Vec<OnwardEvent>,
@@ -327,6 +333,12 @@ pub struct SharedReferral {
     /// The link worker's message to the organisation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// The first session the organisation booked (YYYY-MM-DD), of which the person is reminded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_session_on: Option<String>,
+    /// Its time (HH:MM, local), if given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_session_time: Option<String>,
     pub created_at: String,
     pub updated_at: String,
     pub attendance: Vec<Attendance>,
@@ -908,6 +920,8 @@ pub struct SubscriptionRecord {
     /// The Subscription as the client sent it.
     pub body: serde_json::Value,
     pub events_since_start: i64,
+    /// Seconds without a notification after which a heartbeat is sent.
+    pub heartbeat_seconds: Option<i64>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -920,6 +934,7 @@ pub struct NewSubscription {
     pub endpoint: String,
     pub headers: Vec<String>,
     pub body: serde_json::Value,
+    pub heartbeat_seconds: Option<i64>,
 }
 
 /// An onward referral as a community organisation's system reads it over FHIR: what its inbox

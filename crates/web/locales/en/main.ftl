@@ -1307,3 +1307,22 @@ audit-entity-practice-patients = A practice's patients
 audit-entity-identification-run = Run of the rules that find who may benefit
 audit-entity-identification-worklist = A practice's worklist
 audit-entity-identification-entry = An entry of a practice's worklist
+
+## The first session an organisation books (issue 13: reminders of a first session)
+first-session-title = First session
+first-session-hint = The person is reminded of it beforehand by text or email, if that is how they asked to be contacted.
+field-first-session-on = Day of the first session
+field-first-session-time = Time (optional)
+first-session-book = Save the first session
+first-session-withdraw = Withdraw the booking
+first-session-on = Booked for { $date }.
+first-session-at = Booked for { $date } at { $time }.
+done-first-session-booked = The first session was saved. The person will be reminded of it.
+done-first-session-withdrawn = The booking was withdrawn.
+err-first-session-past = That day has passed. Book a session today or later.
+err-first-session-day = Enter the day of the first session.
+err-not-a-time = “{ $value }” is not a time. Enter a time such as 14:30.
+audit-entity-first-session = First session
+notify-first-session-subject = A reminder of your first session at { $service }
+notify-first-session-body = Linkwork reminder: your first session at { $service } is on { $date }.
+notify-first-session-body-at = Linkwork reminder: your first session at { $service } is on { $date } at { $time }.

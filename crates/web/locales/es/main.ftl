@@ -1307,3 +1307,22 @@ audit-entity-practice-patients = Pacientes de un centro
 audit-entity-identification-run = Aplicación de las reglas que buscan quién puede beneficiarse
 audit-entity-identification-worklist = Lista de trabajo de un centro
 audit-entity-identification-entry = Entrada de la lista de trabajo de un centro
+
+## The first session an organisation books (issue 13: reminders of a first session)
+first-session-title = Primera sesión
+first-session-hint = Se le recordará a la persona de antemano por mensaje de texto o correo electrónico, si así pidió que la contactaran.
+field-first-session-on = Día de la primera sesión
+field-first-session-time = Hora (opcional)
+first-session-book = Guardar la primera sesión
+first-session-withdraw = Retirar la reserva
+first-session-on = Reservada para el { $date }.
+first-session-at = Reservada para el { $date } a las { $time }.
+done-first-session-booked = Se guardó la primera sesión. Se le recordará a la persona.
+done-first-session-withdrawn = Se retiró la reserva.
+err-first-session-past = Ese día ya pasó. Reserve una sesión para hoy o más adelante.
+err-first-session-day = Indique el día de la primera sesión.
+err-not-a-time = «{ $value }» no es una hora. Escriba una hora como 14:30.
+audit-entity-first-session = Primera sesión
+notify-first-session-subject = Recordatorio de su primera sesión en { $service }
+notify-first-session-body = Recordatorio de Linkwork: su primera sesión en { $service } es el { $date }.
+notify-first-session-body-at = Recordatorio de Linkwork: su primera sesión en { $service } es el { $date } a las { $time }.

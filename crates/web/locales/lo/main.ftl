@@ -1274,3 +1274,22 @@ audit-entity-practice-patients = ຄົນເຈັບຂອງຄລີນິ�
 audit-entity-identification-run = ການນຳໃຊ້ກົດເກນຊອກຫາຜູ້ທີ່ອາດໄດ້ຮັບປະໂຫຍດ
 audit-entity-identification-worklist = ລາຍຊື່ວຽກຂອງຄລີນິກ
 audit-entity-identification-entry = ລາຍການໃນລາຍຊື່ວຽກຂອງຄລີນິກ
+
+## The first session an organisation books (issue 13: reminders of a first session)
+first-session-title = ກອງປະຊຸມຄັ້ງທຳອິດ
+first-session-hint = ຜູ້ກ່ຽວຈະໄດ້ຮັບການແຈ້ງເຕືອນລ່ວງໜ້າທາງຂໍ້ຄວາມ ຫຼື ອີເມວ, ຖ້າເຂົາເຈົ້າຂໍໃຫ້ຕິດຕໍ່ແບບນັ້ນ.
+field-first-session-on = ວັນທີຂອງກອງປະຊຸມຄັ້ງທຳອິດ
+field-first-session-time = ເວລາ (ບໍ່ບັງຄັບ)
+first-session-book = ບັນທຶກກອງປະຊຸມຄັ້ງທຳອິດ
+first-session-withdraw = ຖອນການນັດໝາຍ
+first-session-on = ນັດໄວ້ວັນທີ { $date }.
+first-session-at = ນັດໄວ້ວັນທີ { $date } ເວລາ { $time }.
+done-first-session-booked = ບັນທຶກກອງປະຊຸມຄັ້ງທຳອິດແລ້ວ. ຜູ້ກ່ຽວຈະໄດ້ຮັບການແຈ້ງເຕືອນ.
+done-first-session-withdrawn = ຖອນການນັດໝາຍແລ້ວ.
+err-first-session-past = ວັນນັ້ນຜ່ານໄປແລ້ວ. ກະລຸນານັດມື້ນີ້ ຫຼື ຫຼັງຈາກນີ້.
+err-first-session-day = ກະລຸນາໃສ່ວັນທີຂອງກອງປະຊຸມຄັ້ງທຳອິດ.
+err-not-a-time = “{ $value }” ບໍ່ແມ່ນເວລາ. ກະລຸນາໃສ່ເວລາເຊັ່ນ 14:30.
+audit-entity-first-session = ກອງປະຊຸມຄັ້ງທຳອິດ
+notify-first-session-subject = ການແຈ້ງເຕືອນກອງປະຊຸມຄັ້ງທຳອິດຂອງທ່ານທີ່ { $service }
+notify-first-session-body = ການແຈ້ງເຕືອນຈາກ Linkwork: ກອງປະຊຸມຄັ້ງທຳອິດຂອງທ່ານທີ່ { $service } ແມ່ນວັນທີ { $date }.
+notify-first-session-body-at = ການແຈ້ງເຕືອນຈາກ Linkwork: ກອງປະຊຸມຄັ້ງທຳອິດຂອງທ່ານທີ່ { $service } ແມ່ນວັນທີ { $date } ເວລາ { $time }.

@@ -27,6 +27,7 @@ pub(crate) fn kept(s: &SubscriptionRecord) -> Kept<'_> {
         last_updated: &s.updated_at,
         events: s.events_since_start,
         error: (s.status == "error").then_some("Notifications to the endpoint failed after every retry; an administrator can send them again."),
+        heartbeat_seconds: s.heartbeat_seconds,
     }
 }
 
@@ -37,10 +38,7 @@ pub async fn create(State(state): State<AppState>, caller: Result<Caller, ApiErr
     };
     let b = body(&headers, &bytes)?;
     let s = fs::read(&b).map_err(Outcome::invalid)?;
-    if !s.endpoint.starts_with("http://") {
-        return Err(Outcome::new(StatusCode::UNPROCESSABLE_ENTITY, "not-supported", "Subscription.channel.endpoint", "notifications go to http:// endpoints only for now (a relay inside your network); https is not supported yet"));
-    }
-    let new = NewSubscription { topic: fs::TASK_TOPIC.into(), filter_criteria: s.filter, endpoint: s.endpoint, headers: s.headers, body: b };
+    let new = NewSubscription { topic: fs::TASK_TOPIC.into(), filter_criteria: s.filter, endpoint: s.endpoint, headers: s.headers, body: b, heartbeat_seconds: s.heartbeat_seconds };
     let kept_sub = state.store().create_subscription(&cl.actor, &own, &new).await?;
     let mut r = fhir(StatusCode::CREATED, fs::render(&kept(&kept_sub)));
     if let Ok(l) = header::HeaderValue::from_str(&format!("{}/Subscription/{}", base(&state, &headers), kept_sub.id)) {

@@ -49,6 +49,9 @@ pub struct NotifySettings {
     pub email: Option<EmailSettings>,
     /// The text gateway; without it texts wait in the outbox.
     pub text: Option<TextSettings>,
+    /// A PEM file of certificate authorities trusted besides the system's, for an SMTP server,
+    /// text gateway or subscriber whose certificate a private CA issued.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl Default for NotifySettings {
@@ -65,6 +68,7 @@ impl Default for NotifySettings {
             retry: RetryPolicy::default(),
             email: None,
             text: None,
+            ca_file: None,
         }
     }
 }
@@ -151,8 +155,8 @@ impl NotifySettings {
             }
         }
         if let Some(t) = &self.text {
-            if !t.url.starts_with("http://") {
-                p.push("notifications.text.url must be an http:// URL (a gateway on the local network or a relay); https is not supported yet".into());
+            if !(t.url.starts_with("https://") || t.url.starts_with("http://")) {
+                p.push(format!("notifications.text.url '{}' must be an https:// URL (or http:// for a gateway on the same network)", t.url));
             }
             if !t.body.contains("{to}") || !t.body.contains("{text}") {
                 p.push("notifications.text.body must contain {to} and {text}".into());
@@ -161,6 +165,11 @@ impl NotifySettings {
                 if h.expose().split_once(':').is_none() {
                     p.push("notifications.text.headers are 'Name: value'".into());
                 }
+            }
+        }
+        if let Some(path) = &self.ca_file {
+            if let Err(e) = transport::ExtraRoots::read(path) {
+                p.push(e);
             }
         }
         if p.is_empty() {

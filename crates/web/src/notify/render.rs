@@ -48,9 +48,17 @@ pub fn render(t: &Tr, m: &OutboxMessage, base: &str) -> Result<Rendered, String>
                 vec![t.t2("notify-digest-body", "due", due, "overdue", overdue), t.t1("notify-digest-read", "url", format!("{base}/caseload").as_str())],
             )
         }
+        // A text is one short line; an email has a subject and the same line.
+        Purpose::Reminder if field(m, "kind") == "first_session" => {
+            let (day, service) = (t.date(field(m, "day")), field(m, "service_name"));
+            let body = match m.payload["time"].as_str() {
+                Some(time) => t.a("notify-first-session-body-at", &[("service", service.into()), ("date", day.as_str().into()), ("time", time.into())]),
+                None => t.t2("notify-first-session-body", "service", service, "date", day.as_str()),
+            };
+            (t.t1("notify-first-session-subject", "service", service), vec![body])
+        }
         Purpose::Reminder => {
             let day = t.date(field(m, "day"));
-            // A text is one short line; an email has a subject and the same line.
             (t.t("notify-reminder-subject"), vec![t.t1("notify-reminder-body", "date", day.as_str())])
         }
         Purpose::TaskNotification => return Err("a FHIR notification is not written as text".into()),

@@ -7,7 +7,9 @@ use std::time::Duration;
 use lettre::message::header::ContentType;
 use lettre::message::Mailbox;
 use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use rustls::pki_types::{pem::PemObject, CertificateDer};
 use serde::{Deserialize, Serialize};
 
 use super::{EmailSettings, Security, TextSettings};
@@ -49,18 +51,72 @@ pub struct Email<'a> {
     pub text: &'a str,
 }
 
+/// The certificate authorities trusted besides the system's (`notifications.ca_file`): the PEM
+/// text as read, for SMTP, and its certificates, for HTTPS.
+#[derive(Clone, Default)]
+pub struct ExtraRoots {
+    pem: Option<Vec<u8>>,
+    certs: Vec<CertificateDer<'static>>,
+}
+
+impl std::fmt::Debug for ExtraRoots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "ExtraRoots({} certificates)", self.certs.len())
+    }
+}
+
+impl ExtraRoots {
+    /// Reads a PEM file of one or more CA certificates.
+    pub fn read(path: &std::path::Path) -> Result<ExtraRoots, String> {
+        let pem = std::fs::read(path).map_err(|e| format!("notifications.ca_file {}: {e}", path.display()))?;
+        let certs = CertificateDer::pem_slice_iter(&pem)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| format!("notifications.ca_file {}: not PEM certificates ({e})", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!("notifications.ca_file {} holds no certificate (-----BEGIN CERTIFICATE-----)", path.display()));
+        }
+        Ok(ExtraRoots { pem: Some(pem), certs })
+    }
+}
+
+/// TLS for outbound HTTPS: the system's roots and the configured ones, with the same crypto
+/// provider as the rest of the tree (aws-lc-rs) named here rather than installed process-wide,
+/// so no other TLS client in the process is affected (decision 0017).
+fn https_config(extra: &ExtraRoots) -> Result<rustls::ClientConfig, String> {
+    let mut roots = rustls::RootCertStore::empty();
+    // Certificates the system offers that rustls cannot read are skipped, as browsers do.
+    let native = rustls_native_certs::load_native_certs();
+    roots.add_parsable_certificates(native.certs);
+    for c in &extra.certs {
+        roots.add(c.clone()).map_err(|e| format!("notifications.ca_file: a certificate is not usable as a root: {e}"))?;
+    }
+    rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS: {e}"))
+        .map(|b| b.with_root_certificates(roots).with_no_client_auth())
+}
+
 pub struct Smtp {
     transport: AsyncSmtpTransport<Tokio1Executor>,
     from: Mailbox,
 }
 
 impl Smtp {
-    pub fn new(s: &EmailSettings, timeout: Duration) -> Result<Smtp, String> {
+    pub fn new(s: &EmailSettings, timeout: Duration, extra: &ExtraRoots) -> Result<Smtp, String> {
         let from: Mailbox = s.from.parse().map_err(|e| format!("the sender '{}' is not an address: {e}", s.from))?;
+        let tls = || -> Result<TlsParameters, String> {
+            let mut b = TlsParameters::builder(s.host.clone());
+            if let Some(pem) = &extra.pem {
+                b = b.add_root_certificate(Certificate::from_pem(pem).map_err(|e| format!("notifications.ca_file: {e}"))?);
+            }
+            b.build_rustls().map_err(|e| format!("TLS for SMTP server {}: {e}", s.host))
+        };
+        let plain = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host);
         let builder = match s.security {
-            Security::Starttls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&s.host).map_err(|e| format!("SMTP server {}: {e}", s.host))?.port(s.port.unwrap_or(587)),
-            Security::Tls => AsyncSmtpTransport::<Tokio1Executor>::relay(&s.host).map_err(|e| format!("SMTP server {}: {e}", s.host))?.port(s.port.unwrap_or(465)),
-            Security::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&s.host).port(s.port.unwrap_or(25)),
+            // STARTTLS must succeed: a server that does not offer it gets no email in the clear.
+            Security::Starttls => plain.port(s.port.unwrap_or(587)).tls(Tls::Required(tls()?)),
+            Security::Tls => plain.port(s.port.unwrap_or(465)).tls(Tls::Wrapper(tls()?)),
+            Security::None => plain.port(s.port.unwrap_or(25)),
         };
         let builder = match (&s.username, &s.password) {
             (Some(u), Some(p)) => builder.credentials(Credentials::new(u.clone(), p.expose().to_string())),
@@ -84,8 +140,13 @@ impl Smtp {
     }
 }
 
-fn client(timeout: Duration) -> Result<reqwest::Client, String> {
-    reqwest::Client::builder().timeout(timeout).redirect(reqwest::redirect::Policy::none()).build().map_err(|e| format!("HTTP client: {e}"))
+fn client(timeout: Duration, extra: &ExtraRoots) -> Result<reqwest::Client, String> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .use_preconfigured_tls(https_config(extra)?)
+        .build()
+        .map_err(|e| format!("HTTP client: {e}"))
 }
 
 fn header_pair(h: &str) -> Option<(String, String)> {
@@ -127,8 +188,8 @@ pub struct Gateway {
 }
 
 impl Gateway {
-    pub fn new(t: &TextSettings, timeout: Duration) -> Result<Gateway, String> {
-        Ok(Gateway { http: client(timeout)?, settings: t.clone() })
+    pub fn new(t: &TextSettings, timeout: Duration, extra: &ExtraRoots) -> Result<Gateway, String> {
+        Ok(Gateway { http: client(timeout, extra)?, settings: t.clone() })
     }
 
     pub async fn send(&self, to: &str, text: &str) -> Result<(), String> {
@@ -151,9 +212,18 @@ async fn answered(r: Result<reqwest::Response, reqwest::Error>, who: &str) -> Re
             Err(format!("{who} answered {status}: {body}"))
         }
         Err(e) if e.is_timeout() => Err(format!("{who} did not answer in time")),
-        Err(e) if e.is_connect() => Err(format!("{who} could not be reached")),
+        // The innermost cause says what to fix: refused, a name not found, a certificate not trusted.
+        Err(e) if e.is_connect() => Err(format!("{who} could not be reached: {}", innermost(&e))),
         Err(e) => Err(format!("{who}: {e}")),
     }
+}
+
+fn innermost(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
 }
 
 /// FHIR subscribers' endpoints.
@@ -162,8 +232,8 @@ pub struct RestHook {
 }
 
 impl RestHook {
-    pub fn new(timeout: Duration) -> Result<RestHook, String> {
-        Ok(RestHook { http: client(timeout)? })
+    pub fn new(timeout: Duration, extra: &ExtraRoots) -> Result<RestHook, String> {
+        Ok(RestHook { http: client(timeout, extra)? })
     }
 
     pub async fn send(&self, endpoint: &str, headers: &[String], bundle: &serde_json::Value) -> Result<(), String> {

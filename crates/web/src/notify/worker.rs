@@ -15,7 +15,7 @@ use linkwork_domain::notify::Channel;
 use linkwork_store::pathway::OutboxMessage;
 
 use super::render::render;
-use super::transport::{Email, Gateway, RestHook, Smtp};
+use super::transport::{Email, ExtraRoots, Gateway, RestHook, Smtp};
 use crate::i18n::{Lang, Tr};
 use crate::AppState;
 
@@ -30,10 +30,14 @@ impl Transports {
     pub fn new(state: &AppState) -> Result<Transports, String> {
         let s = &state.config.notify;
         let timeout = Duration::from_secs(s.timeout_seconds);
+        let extra = match &s.ca_file {
+            Some(path) => ExtraRoots::read(path)?,
+            None => ExtraRoots::default(),
+        };
         Ok(Transports {
-            smtp: s.email.as_ref().map(|e| Smtp::new(e, timeout)).transpose()?,
-            gateway: s.text.as_ref().map(|t| Gateway::new(t, timeout)).transpose()?,
-            hook: RestHook::new(timeout)?,
+            smtp: s.email.as_ref().map(|e| Smtp::new(e, timeout, &extra)).transpose()?,
+            gateway: s.text.as_ref().map(|t| Gateway::new(t, timeout, &extra)).transpose()?,
+            hook: RestHook::new(timeout, &extra)?,
         })
     }
 
@@ -84,6 +88,11 @@ pub fn spawn(state: AppState, base: String) {
 /// once the day's digest hour has come. Answers how many were queued.
 pub async fn schedule(state: &AppState, now: chrono::DateTime<Utc>) -> Result<i64, linkwork_store::pathway::PathwayError> {
     let s = &state.config.notify;
+    // Heartbeats whatever the hour: a subscriber counts on them to know it is still subscribed.
+    let h = state.store().subscription_heartbeats(&linkwork_domain::pathway::format_time(now)).await?;
+    if h > 0 {
+        tracing::debug!(heartbeats = h, "heartbeats queued");
+    }
     if now.hour() < s.digest_hour {
         return Ok(0);
     }
@@ -159,10 +168,16 @@ async fn deliver(state: &AppState, t: &Transports, base: &str, m: &OutboxMessage
             if sub.status == "off" {
                 return Err(permanent("the subscriber turned the subscription off"));
             }
-            let task = m.payload["task_id"].as_str().ok_or_else(|| permanent("a notification without its Task"))?;
-            let n = m.payload["event_number"].as_i64().unwrap_or(0);
             let k = crate::fhir_api::subscription::kept(&sub);
-            let bundle = linkwork_fhir::subscription::notification(&format!("{base}/fhir"), &k, &m.id, n, &m.created_at, task);
+            let fhir = format!("{base}/fhir");
+            let bundle = match m.payload["type"].as_str() {
+                Some(kind @ ("handshake" | "heartbeat")) => linkwork_fhir::subscription::signal(&fhir, &k, kind, &m.id, &m.created_at),
+                _ => {
+                    let task = m.payload["task_id"].as_str().ok_or_else(|| permanent("a notification without its Task"))?;
+                    let n = m.payload["event_number"].as_i64().unwrap_or(0);
+                    linkwork_fhir::subscription::notification(&fhir, &k, &m.id, n, &m.created_at, task)
+                }
+            };
             Ok(t.hook.send(&sub.endpoint, &sub.headers, &bundle).await?)
         }
     }

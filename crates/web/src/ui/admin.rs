@@ -127,7 +127,7 @@ async fn create_user(State(state): State<AppState>, p: Posted) -> PageResult {
 async fn set_access(State(state): State<AppState>, Path(username): Path<String>, p: Posted) -> PageResult {
     let (_, actor) = p.page.may(Action::ManageUsers)?;
     let disabled = p.form.get("disabled") == "yes";
-    state.store().update_user(&actor, &username, Some(disabled), None, None, None).await?;
+    state.store().update_user(&actor, &username, Some(disabled), None, None, None, None).await?;
     Ok(done("/admin/users", if disabled { "user-disabled" } else { "user-enabled" }))
 }
 
@@ -150,7 +150,7 @@ async fn set_roles(State(state): State<AppState>, Path(username): Path<String>, 
         let e = super::Errors::from_fields(p.page.t(), &errs);
         return Ok(render_status(users_page(&state, p.page, Default::default(), &[], &[], e, None).await?, StatusCode::UNPROCESSABLE_ENTITY));
     }
-    state.store().update_user(&actor, &username, None, Some(&roles), None, None).await?;
+    state.store().update_user(&actor, &username, None, Some(&roles), None, None, None).await?;
     Ok(done("/admin/users", "roles-changed"))
 }
 
@@ -210,7 +210,7 @@ async fn change_membership(state: &AppState, p: &Posted, org: &str, add: bool) -
     } else if !add {
         orgs.retain(|o| *o != org);
     }
-    state.store().update_user(&actor, &username, None, None, Some(&orgs), None).await?;
+    state.store().update_user(&actor, &username, None, None, Some(&orgs), None, None).await?;
     Ok(())
 }
 

@@ -84,7 +84,7 @@ pub struct Action2 {
 
 #[derive(Template)]
 #[template(path = "shared_referral.html")]
-struct SharedPage {
+pub(crate) struct SharedPage {
     c: Chrome,
     id: String,
     version: i64,
@@ -98,12 +98,19 @@ struct SharedPage {
     message: String,
     actions: Vec<Action2>,
     enrolled: bool,
+    /// Whether a first session can be booked (accepted or under way).
+    bookable: bool,
+    /// The first session booked, written for the reader ("" when none), and its day and time as
+    /// the form takes them.
+    first_session: String,
+    first_session_on: String,
+    first_session_time: String,
     attendance: Vec<(String, String, String)>,
     today: String,
     e: Errors,
 }
 
-fn view(t: &Tr, c: Chrome, r: SharedReferral, e: Errors) -> SharedPage {
+pub(crate) fn view(t: &Tr, c: Chrome, r: SharedReferral, e: Errors) -> SharedPage {
     let status: TaskStatus = r.status.parse().unwrap_or(TaskStatus::Requested);
     let mut facts = vec![];
     let mut push = |k: &str, v: Option<String>| {
@@ -142,6 +149,14 @@ fn view(t: &Tr, c: Chrome, r: SharedReferral, e: Errors) -> SharedPage {
         message: r.message.clone().unwrap_or_default(),
         actions,
         enrolled: status.is_enrolled() && !status.is_terminal(),
+        bookable: matches!(status, TaskStatus::Accepted | TaskStatus::InProgress | TaskStatus::OnHold),
+        first_session: match (&r.first_session_on, &r.first_session_time) {
+            (Some(d), Some(time)) => t.a("first-session-at", &[("date", t.date(d).as_str().into()), ("time", time.as_str().into())]),
+            (Some(d), None) => t.t1("first-session-on", "date", t.date(d).as_str()),
+            _ => String::new(),
+        },
+        first_session_on: r.first_session_on.clone().unwrap_or_default(),
+        first_session_time: r.first_session_time.clone().unwrap_or_default(),
         attendance: r
             .attendance
             .iter()

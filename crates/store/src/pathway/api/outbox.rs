@@ -60,6 +60,10 @@ impl Store {
     pub async fn list_subscriptions(&self, client: Option<&str>) -> PResult<Vec<SubscriptionRecord>> {
         read!(self, list_subscriptions(client))
     }
+    /// Queues heartbeats for the active subscriptions quiet for their period, as of `at`.
+    pub async fn subscription_heartbeats(&self, at: &str) -> PResult<i64> {
+        tx!(self, subscription_heartbeats(at))
+    }
     pub async fn end_subscription(&self, a: &Actor, client: Option<&str>, id: &str) -> PResult<SubscriptionRecord> {
         tx!(self, end_subscription(a, client, id))
     }
