@@ -180,10 +180,8 @@ pub fn status(base: &str, k: &Kept, kind: &str, event: Option<(i64, &str, &str)>
     json!({ "resourceType": "Parameters", "meta": { "profile": [STATUS_PROFILE] }, "parameter": params })
 }
 
-/// A notification with no event (`handshake` when the subscription is made, `heartbeat` when
-/// nothing was sent for its period): the status alone.
-pub fn signal(base: &str, k: &Kept, kind: &str, notification_id: &str, at: &str) -> Json {
-    let mut st = status(base, k, kind, None);
+/// A notification Bundle whose one entry so far is its SubscriptionStatus `st`.
+fn notification_bundle(base: &str, k: &Kept, mut st: Json, notification_id: &str, at: &str) -> Json {
     st["id"] = json!(notification_id);
     json!({
         "resourceType": "Bundle",
@@ -200,30 +198,24 @@ pub fn signal(base: &str, k: &Kept, kind: &str, notification_id: &str, at: &str)
     })
 }
 
+/// A notification with no event (`handshake` when the subscription is made, `heartbeat` when
+/// nothing was sent for its period): the status alone.
+pub fn signal(base: &str, k: &Kept, kind: &str, notification_id: &str, at: &str) -> Json {
+    notification_bundle(base, k, status(base, k, kind, None), notification_id, at)
+}
+
 /// An id-only event notification: the status, then the changed Task's full URL (no body).
 pub fn notification(base: &str, k: &Kept, notification_id: &str, event_number: i64, at: &str, task_id: &str) -> Json {
-    let mut st = status(base, k, "event-notification", Some((event_number, at, task_id)));
-    st["id"] = json!(notification_id);
-    json!({
-        "resourceType": "Bundle",
-        "id": notification_id,
-        "meta": { "profile": [NOTIFICATION_PROFILE] },
-        "type": "history",
-        "timestamp": at,
-        "entry": [
-            {
-                "fullUrl": format!("urn:uuid:{notification_id}"),
-                "resource": st,
-                "request": { "method": "GET", "url": format!("{base}/Subscription/{}/$status", k.id) },
-                "response": { "status": "200" }
-            },
-            {
-                "fullUrl": format!("{base}/Task/{task_id}"),
-                "request": { "method": "PUT", "url": format!("Task/{task_id}") },
-                "response": { "status": "200" }
-            }
-        ]
-    })
+    let st = status(base, k, "event-notification", Some((event_number, at, task_id)));
+    let mut b = notification_bundle(base, k, st, notification_id, at);
+    if let Some(entries) = b["entry"].as_array_mut() {
+        entries.push(json!({
+            "fullUrl": format!("{base}/Task/{task_id}"),
+            "request": { "method": "PUT", "url": format!("Task/{task_id}") },
+            "response": { "status": "200" }
+        }));
+    }
+    b
 }
 
 #[cfg(test)]
